@@ -1,0 +1,71 @@
+# Lodestar's onboarding contract: `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+LODESTAR := .venv/bin/lodestar
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+
+.PHONY: run test test-fast install check lint format typecheck imports migrations-check \
+	browser ci bench clean
+
+## run: install, migrate an SQLite database under var/, load the demo and serve it
+run: install var/secret_key
+	@DEBUG=true SECRET_KEY_FILE=var/secret_key $(LODESTAR) migrate --no-input -v0
+	@DEBUG=true SECRET_KEY_FILE=var/secret_key $(LODESTAR) demo
+	@DEBUG=true SECRET_KEY_FILE=var/secret_key $(LODESTAR) serve 127.0.0.1:8000
+
+## test: install what the tests need (Chromium included) and run the whole suite
+test: install browser
+	.venv/bin/pytest
+
+## test-fast: the suite without the browser tests
+test-fast: install
+	.venv/bin/pytest -m "not browser"
+
+## check: linters, types, import contracts and the migrations check
+check: lint typecheck imports migrations-check
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+typecheck: install
+	.venv/bin/mypy
+
+imports: install
+	.venv/bin/lint-imports
+
+migrations-check: install
+	SECRET_KEY=migrations-check-only-not-a-real-secret-key DJANGO_SETTINGS_MODULE=tests.settings \
+		.venv/bin/python manage.py makemigrations --check --dry-run
+
+## ci: everything CI runs, on the database named by DATABASE_URL
+ci: check test
+
+install: .venv/.installed lodestar/static/vendor/nhsuk-frontend/.version
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet
+	@touch $@
+
+lodestar/static/vendor/nhsuk-frontend/.version: scripts/fetch-frontend.sh
+	scripts/fetch-frontend.sh
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+browser:
+	@scripts/ensure-chromium.sh
+
+clean:
+	rm -rf .venv .tools var lodestar/static/vendor

@@ -1,0 +1,188 @@
+"""Writing and checking the audit trail.
+
+Domain services call `record_create`, `record_update` or `record_delete` inside their
+own transaction, so a change and its audit entry are saved together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from lodestar.audit.models import GENESIS_HASH, AuditEntry
+from lodestar.core.models import Organisation
+
+if TYPE_CHECKING:
+    from lodestar.accounts.models import User
+
+# Any fixed number will do: it names the lock that serialises writers of the chain.
+_CHAIN_LOCK_ID = 7_240_001
+# Fields that change on every save and say nothing a reader needs.
+_SKIPPED_FIELDS = {"id", "updated_at", "created_at", "password"}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's own field values as JSON-safe data, with links named by UUID."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in _SKIPPED_FIELDS:
+            continue
+        if field.is_relation:
+            related = getattr(instance, field.name)
+            value = getattr(related, "uuid", getattr(related, "pk", None))
+        else:
+            value = field.value_from_object(instance)
+        data[field.name] = _json_value(value)
+    return data
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    keys = sorted(set(before) | set(after))
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in keys
+        if before.get(key) != after.get(key)
+    }
+
+
+def _lock_chain() -> None:
+    # PostgreSQL: an advisory lock held to the end of the transaction stops two writers
+    # both reading the same "previous hash". SQLite needs nothing: its transactions are
+    # IMMEDIATE (see lodestar.env), so writers already queue one at a time.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+
+
+def _append(
+    *,
+    actor: User | None,
+    action: AuditEntry.Action,
+    organisation: Organisation,
+    instance: models.Model,
+    changes: dict[str, list[Any]],
+    reason: str,
+) -> AuditEntry:
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            created_at=timezone.now(),
+            organisation=organisation,
+            actor=actor,
+            actor_label=actor.username if actor else "system",
+            action=action,
+            model_label=instance._meta.label_lower,
+            object_uuid=getattr(instance, "uuid"),
+            object_repr=str(instance)[:300],
+            changes=changes,
+            reason=reason,
+            prev_hash=last or GENESIS_HASH,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save()
+        return entry
+
+
+def record_create(
+    actor: User | None, organisation: Organisation, instance: models.Model, reason: str = ""
+) -> AuditEntry:
+    changes = _diff({}, snapshot(instance))
+    return _append(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        organisation=organisation,
+        instance=instance,
+        changes=changes,
+        reason=reason,
+    )
+
+
+def record_update(
+    actor: User | None,
+    organisation: Organisation,
+    instance: models.Model,
+    before: dict[str, Any],
+    reason: str = "",
+) -> AuditEntry | None:
+    """Record what changed since `before` (a `snapshot`); nothing if nothing changed."""
+    changes = _diff(before, snapshot(instance))
+    if not changes:
+        return None
+    return _append(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        organisation=organisation,
+        instance=instance,
+        changes=changes,
+        reason=reason,
+    )
+
+
+def record_delete(
+    actor: User | None,
+    organisation: Organisation,
+    instance: models.Model,
+    before: dict[str, Any],
+    reason: str = "",
+) -> AuditEntry:
+    return _append(
+        actor=actor,
+        action=AuditEntry.Action.DELETE,
+        organisation=organisation,
+        instance=instance,
+        changes=_diff(before, {}),
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    entry_id: int
+    entry_uuid: uuid.UUID
+    problem: str
+
+    def __str__(self) -> str:
+        return f"Audit entry #{self.entry_id} ({self.entry_uuid}): {self.problem}"
+
+
+def _entries_in_order() -> Iterator[AuditEntry]:
+    return AuditEntry.objects.select_related("organisation").order_by("id").iterator(2000)
+
+
+def verify_chain() -> tuple[int, BrokenLink | None]:
+    """Walk the chain from the first entry; return how many were checked and the first break."""
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for entry in _entries_in_order():
+        checked += 1
+        if entry.prev_hash != expected_prev:
+            return checked, BrokenLink(
+                entry.pk,
+                entry.uuid,
+                "its link to the entry before it is broken "
+                "(an earlier entry was removed or altered).",
+            )
+        if entry.compute_hash() != entry.hash:
+            return checked, BrokenLink(
+                entry.pk,
+                entry.uuid,
+                "its content no longer matches its hash (the row was altered).",
+            )
+        expected_prev = entry.hash
+    return checked, None

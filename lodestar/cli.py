@@ -1,0 +1,29 @@
+"""The `lodestar` console command: Django's management commands under one name.
+
+`lodestar demo`, `lodestar serve`, `lodestar backup FILE`, `lodestar audit verify`: each is
+a management command of one of Lodestar's apps, so `manage.py` can run them too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lodestar.settings")
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "lodestar"
+    try:
+        execute_from_command_line(args)
+    except ImproperlyConfigured as e:
+        # A configuration mistake deserves one clear line, not a traceback.
+        sys.stderr.write(f"lodestar: configuration problem: {e}\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Demo data: the four seed organisations and a fictional person for every role.
+
+Organisation names and ODS codes are real (NHS Organisation Data Service). Every person
+is invented. Loading twice changes nothing: each step looks for what it would make.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from lodestar.accounts.models import User
+from lodestar.core import services
+from lodestar.core.models import Membership, Organisation
+from lodestar.core.roles import Role
+
+# Every demo account has this password. It is for local demonstration only.
+DEMO_PASSWORD = "demo-only-password"
+
+DERBYSHIRE_ICS = "Derby and Derbyshire Integrated Care System"
+NOTTINGHAMSHIRE_ICS = "Nottingham and Nottinghamshire Integrated Care System"
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    ods_code: str
+    name: str
+    kind: Organisation.Kind
+    ics: str
+    summary: str
+    website: str
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first_name: str
+    last_name: str
+    ods_code: str
+    role: Role
+    job_title: str
+
+
+ORGANISATIONS = [
+    DemoOrganisation(
+        "RXM",
+        "Derbyshire Healthcare NHS Foundation Trust",
+        Organisation.Kind.NHS_FOUNDATION_TRUST,
+        DERBYSHIRE_ICS,
+        "Mental health, learning disability, substance misuse and children's services "
+        "for Derby and Derbyshire.",
+        "https://www.derbyshirehealthcareft.nhs.uk/",
+    ),
+    DemoOrganisation(
+        "RY8",
+        "Derbyshire Community Health Services NHS Foundation Trust",
+        Organisation.Kind.NHS_FOUNDATION_TRUST,
+        DERBYSHIRE_ICS,
+        "Community health services across Derbyshire.",
+        "https://www.dchs.nhs.uk/",
+    ),
+    DemoOrganisation(
+        "RHA",
+        "Nottinghamshire Healthcare NHS Foundation Trust",
+        Organisation.Kind.NHS_FOUNDATION_TRUST,
+        NOTTINGHAMSHIRE_ICS,
+        "Mental health, learning disability, community and forensic services.",
+        "https://www.nottinghamshirehealthcare.nhs.uk/",
+    ),
+    DemoOrganisation(
+        "QJ2",
+        "NHS Derby and Derbyshire Integrated Care Board",
+        Organisation.Kind.INTEGRATED_CARE_BOARD,
+        DERBYSHIRE_ICS,
+        "Plans and buys health services for the people of Derby and Derbyshire.",
+        "https://joinedupcarederbyshire.co.uk/",
+    ),
+]
+
+# Fictional people. The usernames say what each persona is for.
+PEOPLE = [
+    DemoPerson("admin", "Amira", "Okafor", "RXM", Role.ADMINISTRATOR, "Head of digital"),
+    DemoPerson("chair", "Colin", "Hartley", "RXM", Role.CHAIR, "Chair"),
+    DemoPerson("ned", "Nadia", "Rahman", "RXM", Role.NON_EXECUTIVE_DIRECTOR, "Non-executive director"),
+    DemoPerson("exec", "Eleanor", "Price", "RXM", Role.EXECUTIVE_DIRECTOR, "Director of Nursing"),
+    DemoPerson("manager", "Marcus", "Bell", "RXM", Role.MANAGER, "Service manager"),
+    DemoPerson("analyst", "Anita", "Kowalski", "RXM", Role.ANALYST, "Senior analyst"),
+    DemoPerson("governance", "Gareth", "Lewis", "RXM", Role.GOVERNANCE_OFFICER, "Head of corporate governance"),
+    DemoPerson("staff", "Sophie", "Turner", "RXM", Role.STAFF_MEMBER, "Community nurse"),
+    DemoPerson("guardian", "Grace", "Adeyemi", "RXM", Role.SPEAK_UP_GUARDIAN, "Freedom to Speak Up guardian"),
+    DemoPerson("dchs.admin", "Daniel", "Moss", "RY8", Role.ADMINISTRATOR, "Head of information"),
+    DemoPerson("notts.admin", "Nia", "Fletcher", "RHA", Role.ADMINISTRATOR, "Head of digital"),
+    DemoPerson("notts.exec", "Oliver", "Shaw", "RHA", Role.EXECUTIVE_DIRECTOR, "Director of Strategy"),
+    DemoPerson("icb.admin", "Isla", "Grant", "QJ2", Role.ADMINISTRATOR, "Head of strategy"),
+    DemoPerson("icb.analyst", "Ravi", "Patel", "QJ2", Role.ANALYST, "Population health analyst"),
+]
+
+
+@transaction.atomic
+def load_demo() -> list[str]:
+    """Load the demo data; return a line for each thing made (none on a second run)."""
+    made: list[str] = []
+    organisations = {o.ods_code: _organisation(o, made) for o in ORGANISATIONS}
+    _user("siteadmin", "Sam", "Ashworth", made, superuser=True)
+    for person in PEOPLE:
+        user = _user(person.username, person.first_name, person.last_name, made)
+        organisation = organisations[person.ods_code]
+        if not Membership.objects.filter(
+            organisation=organisation, user=user, role=person.role
+        ).exists():
+            services.add_member(None, organisation, user, person.role, person.job_title)
+            made.append(f"{user.username} is {person.role.label} at {organisation.ods_code}")
+    return made
+
+
+def _organisation(demo: DemoOrganisation, made: list[str]) -> Organisation:
+    existing = Organisation.objects.filter(ods_code=demo.ods_code).first()
+    if existing is not None:
+        return existing
+    made.append(f"organisation {demo.ods_code} {demo.name}")
+    return services.create_organisation(
+        None,
+        name=demo.name,
+        ods_code=demo.ods_code,
+        kind=demo.kind,
+        ics=services.get_or_create_ics(demo.ics),
+        summary=demo.summary,
+        website=demo.website,
+    )
+
+
+def _user(
+    username: str, first: str, last: str, made: list[str], *, superuser: bool = False
+) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User(
+        username=username,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@example.nhs.uk",
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    made.append(f"user {username}")
+    return user

@@ -1,0 +1,16 @@
+"""Settings for the test suite: Lodestar's own, plus a small app that exercises sharing."""
+
+from __future__ import annotations
+
+import os
+
+# Tests never need a real secret; a fixed one keeps runs repeatable.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment")
+os.environ.setdefault("REQUIRE_ADMIN_2FA", "false")
+
+from lodestar.settings import *  # noqa: E402, F403
+from lodestar.settings import INSTALLED_APPS  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.grantable"]
+# Fast hashing: argon2 is deliberately slow, and the suite signs in hundreds of times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
