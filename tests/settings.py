@@ -8,8 +8,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment")
 os.environ.setdefault("REQUIRE_ADMIN_2FA", "false")
 
-from lodestar.settings import *  # noqa: E402, F403
-from lodestar.settings import INSTALLED_APPS  # noqa: E402
+from lodestar.settings import *  # noqa: F403
+from lodestar.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.grantable"]
 # Fast hashing: argon2 is deliberately slow, and the suite signs in hundreds of times.

@@ -7,8 +7,6 @@ so altering or deleting a row directly in the database breaks the chain at that 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import UTC
 from typing import Any, NoReturn
@@ -16,12 +14,13 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 
+from lodestar.audit.chain import GENESIS_HASH, Link, entry_hash
 from lodestar.core.models import Organisation
 
-GENESIS_HASH = "0" * 64
+__all__ = ["GENESIS_HASH", "AuditEntry", "AuditEntryImmutableError"]
 
 
-class AuditEntryIsPermanent(Exception):
+class AuditEntryImmutableError(Exception):
     """Raised when code tries to change or remove an audit entry."""
 
 
@@ -34,10 +33,10 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         return self.filter(organisation=organisation).order_by("-id")
 
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AuditEntryIsPermanent("Audit entries cannot be changed.")
+        raise AuditEntryImmutableError("Audit entries cannot be changed.")
 
     def delete(self) -> NoReturn:
-        raise AuditEntryIsPermanent("Audit entries cannot be deleted.")
+        raise AuditEntryImmutableError("Audit entries cannot be deleted.")
 
 
 class AuditEntry(models.Model):
@@ -48,9 +47,7 @@ class AuditEntry(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField()
-    organisation = models.ForeignKey(
-        Organisation, models.PROTECT, related_name="audit_entries"
-    )
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="audit_entries")
     # The user is kept as a link and as text: the text is what the hash covers, so the
     # entry still reads true if the account is later renamed.
     actor = models.ForeignKey(
@@ -78,19 +75,19 @@ class AuditEntry(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise AuditEntryIsPermanent("Audit entries cannot be changed.")
+            raise AuditEntryImmutableError("Audit entries cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AuditEntryIsPermanent("Audit entries cannot be deleted.")
+        raise AuditEntryImmutableError("Audit entries cannot be deleted.")
 
     @property
     def model_verbose_name(self) -> str:
         return self.model_label.split(".")[-1].replace("_", " ")
 
-    def compute_hash(self) -> str:
-        """SHA-256 over the canonical JSON of the entry's content and the previous hash."""
-        content = {
+    def hashed_content(self) -> dict[str, Any]:
+        """What the hash covers: everything that says what happened, and the chain link."""
+        return {
             "uuid": str(self.uuid),
             "created_at": self.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "organisation": str(self.organisation.uuid),
@@ -103,6 +100,9 @@ class AuditEntry(models.Model):
             "reason": self.reason,
             "prev_hash": self.prev_hash,
         }
-        # sort_keys because PostgreSQL's jsonb does not keep the order keys were written in.
-        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def compute_hash(self) -> str:
+        return entry_hash(self.hashed_content())
+
+    def as_link(self) -> Link:
+        return Link(self.pk, str(self.uuid), self.prev_hash, self.hash, self.hashed_content())

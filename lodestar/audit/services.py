@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from lodestar.audit.models import GENESIS_HASH, AuditEntry
+from lodestar.audit.chain import GENESIS_HASH, Break, first_break
+from lodestar.audit.models import AuditEntry
 from lodestar.core.models import Organisation
 
 if TYPE_CHECKING:
@@ -54,9 +53,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     keys = sorted(set(before) | set(after))
     return {
-        key: [before.get(key), after.get(key)]
-        for key in keys
-        if before.get(key) != after.get(key)
+        key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)
     }
 
 
@@ -88,7 +85,7 @@ def _append(
             actor_label=actor.username if actor else "system",
             action=action,
             model_label=instance._meta.label_lower,
-            object_uuid=getattr(instance, "uuid"),
+            object_uuid=instance.uuid,
             object_repr=str(instance)[:300],
             changes=changes,
             reason=reason,
@@ -151,38 +148,7 @@ def record_delete(
     )
 
 
-@dataclass(frozen=True)
-class BrokenLink:
-    entry_id: int
-    entry_uuid: uuid.UUID
-    problem: str
-
-    def __str__(self) -> str:
-        return f"Audit entry #{self.entry_id} ({self.entry_uuid}): {self.problem}"
-
-
-def _entries_in_order() -> Iterator[AuditEntry]:
-    return AuditEntry.objects.select_related("organisation").order_by("id").iterator(2000)
-
-
-def verify_chain() -> tuple[int, BrokenLink | None]:
-    """Walk the chain from the first entry; return how many were checked and the first break."""
-    expected_prev = GENESIS_HASH
-    checked = 0
-    for entry in _entries_in_order():
-        checked += 1
-        if entry.prev_hash != expected_prev:
-            return checked, BrokenLink(
-                entry.pk,
-                entry.uuid,
-                "its link to the entry before it is broken "
-                "(an earlier entry was removed or altered).",
-            )
-        if entry.compute_hash() != entry.hash:
-            return checked, BrokenLink(
-                entry.pk,
-                entry.uuid,
-                "its content no longer matches its hash (the row was altered).",
-            )
-        expected_prev = entry.hash
-    return checked, None
+def verify_chain() -> tuple[int, Break | None]:
+    """Check the whole trail from the first entry; return the count read and the first break."""
+    entries = AuditEntry.objects.select_related("organisation").order_by("id")
+    return first_break(entry.as_link() for entry in entries.iterator(2000))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from lodestar.core.models import Organisation
@@ -17,6 +17,8 @@ from lodestar.core.permissions import capabilities
 from lodestar.core.roles import Capability
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from lodestar.accounts.models import User
 
 P = ParamSpec("P")
@@ -27,16 +29,17 @@ class OrgRequest(HttpRequest):
     """A request to a page of one organisation, by a user who may see it."""
 
     user: User
+    htmx: HtmxDetails
     organisation: Organisation
     capabilities: frozenset[Capability]
 
 
-OrgView = Callable[Concatenate[OrgRequest, P], HttpResponse]
+OrgView = Callable[Concatenate[OrgRequest, P], HttpResponseBase]
 
 
 def org_view(
     capability: Capability = Capability.VIEW_ORGANISATION,
-) -> Callable[[OrgView[P]], Callable[Concatenate[HttpRequest, uuid.UUID, P], HttpResponse]]:
+) -> Callable[[OrgView[P]], Callable[..., HttpResponseBase]]:
     """Resolve the `org` URL argument and require `capability` there.
 
     Someone outside the organisation gets "not found", not "forbidden", so that a user
@@ -44,14 +47,11 @@ def org_view(
     lacks the capability gets "forbidden" (a 403 with an explanation).
     """
 
-    def decorator(
-        view: OrgView[P],
-    ) -> Callable[Concatenate[HttpRequest, uuid.UUID, P], HttpResponse]:
-        @login_required
+    def decorator(view: OrgView[P]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
         def wrapper(
             request: HttpRequest, org: uuid.UUID, *args: P.args, **kwargs: P.kwargs
-        ) -> HttpResponse:
+        ) -> HttpResponseBase:
             organisation = get_object_or_404(Organisation, uuid=org)
             granted = capabilities(request.user, organisation)
             if not granted:
@@ -66,6 +66,7 @@ def org_view(
             request.session[SESSION_KEY] = str(organisation.uuid)
             return view(org_request, *args, **kwargs)
 
-        return wrapper
+        result: Callable[..., Any] = login_required(wrapper)
+        return result
 
     return decorator

@@ -82,16 +82,34 @@ ORGANISATIONS = [
 PEOPLE = [
     DemoPerson("admin", "Amira", "Okafor", "RXM", Role.ADMINISTRATOR, "Head of digital"),
     DemoPerson("chair", "Colin", "Hartley", "RXM", Role.CHAIR, "Chair"),
-    DemoPerson("ned", "Nadia", "Rahman", "RXM", Role.NON_EXECUTIVE_DIRECTOR, "Non-executive director"),
+    DemoPerson(
+        "ned", "Nadia", "Rahman", "RXM", Role.NON_EXECUTIVE_DIRECTOR, "Non-executive director"
+    ),
     DemoPerson("exec", "Eleanor", "Price", "RXM", Role.EXECUTIVE_DIRECTOR, "Director of Nursing"),
     DemoPerson("manager", "Marcus", "Bell", "RXM", Role.MANAGER, "Service manager"),
     DemoPerson("analyst", "Anita", "Kowalski", "RXM", Role.ANALYST, "Senior analyst"),
-    DemoPerson("governance", "Gareth", "Lewis", "RXM", Role.GOVERNANCE_OFFICER, "Head of corporate governance"),
+    DemoPerson(
+        "governance",
+        "Gareth",
+        "Lewis",
+        "RXM",
+        Role.GOVERNANCE_OFFICER,
+        "Head of corporate governance",
+    ),
     DemoPerson("staff", "Sophie", "Turner", "RXM", Role.STAFF_MEMBER, "Community nurse"),
-    DemoPerson("guardian", "Grace", "Adeyemi", "RXM", Role.SPEAK_UP_GUARDIAN, "Freedom to Speak Up guardian"),
+    DemoPerson(
+        "guardian",
+        "Grace",
+        "Adeyemi",
+        "RXM",
+        Role.SPEAK_UP_GUARDIAN,
+        "Freedom to Speak Up guardian",
+    ),
     DemoPerson("dchs.admin", "Daniel", "Moss", "RY8", Role.ADMINISTRATOR, "Head of information"),
     DemoPerson("notts.admin", "Nia", "Fletcher", "RHA", Role.ADMINISTRATOR, "Head of digital"),
-    DemoPerson("notts.exec", "Oliver", "Shaw", "RHA", Role.EXECUTIVE_DIRECTOR, "Director of Strategy"),
+    DemoPerson(
+        "notts.exec", "Oliver", "Shaw", "RHA", Role.EXECUTIVE_DIRECTOR, "Director of Strategy"
+    ),
     DemoPerson("icb.admin", "Isla", "Grant", "QJ2", Role.ADMINISTRATOR, "Head of strategy"),
     DemoPerson("icb.analyst", "Ravi", "Patel", "QJ2", Role.ANALYST, "Population health analyst"),
 ]

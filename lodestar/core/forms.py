@@ -7,29 +7,26 @@ from django import forms
 from lodestar.core.models import Organisation
 from lodestar.core.roles import Role
 
-_WIDGET_CLASSES = {
-    forms.Select: "nhsuk-select",
-    forms.Textarea: "nhsuk-textarea",
-    forms.CheckboxInput: "nhsuk-checkboxes__input",
-}
+_WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.Select, "nhsuk-select"),
+    (forms.Textarea, "nhsuk-textarea"),
+    (forms.CheckboxInput, "nhsuk-checkboxes__input"),
+]
 
 
 class NHSFormMixin:
-    """Give every widget the NHS.UK design system's class and link hints and errors."""
+    """Give every widget the NHS.UK design system's class (Django links hints and errors)."""
 
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             css = next(
-                (c for kind, c in _WIDGET_CLASSES.items() if isinstance(widget, kind)),
-                "nhsuk-input",
+                (c for kind, c in _WIDGET_CLASSES if isinstance(widget, kind)), "nhsuk-input"
             )
             widget.attrs.setdefault("class", css)
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
 
 class OrganisationForm(NHSFormMixin, forms.ModelForm[Organisation]):

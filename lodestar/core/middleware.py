@@ -5,9 +5,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 
-def reject_nul_bytes(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[
-    [HttpRequest], HttpResponse
-]:
+def reject_nul_bytes(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """Refuse requests whose query string or path holds a NUL byte.
 
     PostgreSQL cannot store or compare text containing NUL, so such input would reach

@@ -114,9 +114,9 @@ class OrgOwnedQuerySet(models.QuerySet[_M]):
             return self.none()
         own = Organisation.objects.filter(memberships__user=user)
         content_type = ContentType.objects.get_for_model(self.model)
-        shared = PartnerGrant.objects.filter(
-            partner__in=own, content_type=content_type
-        ).values("object_uuid")
+        shared = PartnerGrant.objects.filter(partner__in=own, content_type=content_type).values(
+            "object_uuid"
+        )
         return self.filter(Q(organisation__in=own) | Q(uuid__in=shared)).distinct()
 
 
@@ -136,21 +136,15 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         """The set of roles a user holds in one organisation (empty for outsiders)."""
         if not user.is_authenticated:
             return set()
-        values = self.filter(user=user, organisation=organisation).values_list(
-            "role", flat=True
-        )
+        values = self.filter(user=user, organisation=organisation).values_list("role", flat=True)
         return {Role(value) for value in values}
 
 
 class Membership(BaseModel):
     """A user holds a role in an organisation. A user may hold several roles."""
 
-    organisation = models.ForeignKey(
-        Organisation, models.PROTECT, related_name="memberships"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="memberships"
-    )
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
     job_title = models.CharField(max_length=200, blank=True)
 
@@ -176,18 +170,12 @@ class PartnerGrant(BaseModel):
     this model. Grants give read access only; they never let a partner change anything.
     """
 
-    organisation = models.ForeignKey(
-        Organisation, models.PROTECT, related_name="grants_given"
-    )
-    partner = models.ForeignKey(
-        Organisation, models.PROTECT, related_name="grants_received"
-    )
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="grants_given")
+    partner = models.ForeignKey(Organisation, models.PROTECT, related_name="grants_received")
     content_type = models.ForeignKey(ContentType, models.PROTECT)
     object_uuid = models.UUIDField()
     note = models.CharField(max_length=300, blank=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
-    )
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]

@@ -15,9 +15,7 @@ if TYPE_CHECKING:
     from lodestar.accounts.models import User
 
 
-def capabilities(
-    user: User | AnonymousUser, organisation: Organisation
-) -> frozenset[Capability]:
+def capabilities(user: User | AnonymousUser, organisation: Organisation) -> frozenset[Capability]:
     roles: set[Role] = Membership.objects.roles_of(user, organisation)
     return capabilities_of(roles)
 

@@ -86,9 +86,7 @@ def add_member(
     if actor is not None:
         require(actor, organisation, Capability.MANAGE_MEMBERS)
     if Membership.objects.filter(organisation=organisation, user=user, role=role).exists():
-        raise ValidationError(
-            f"{user.display_name} already holds the role {role.label} here."
-        )
+        raise ValidationError(f"{user.display_name} already holds the role {role.label} here.")
     membership = Membership.objects.create(
         organisation=organisation, user=user, role=role, job_title=job_title
     )
@@ -127,7 +125,7 @@ def grant_partner_access(
     if getattr(item, "organisation_id", None) != organisation.pk:
         raise ValidationError("You can only share your own organisation's items.")
     content_type = ContentType.objects.get_for_model(item)
-    object_uuid = getattr(item, "uuid")
+    object_uuid = item.uuid
     if PartnerGrant.objects.filter(
         organisation=organisation,
         partner=partner,

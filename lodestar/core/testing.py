@@ -13,7 +13,7 @@ from lodestar.core import services
 from lodestar.core.models import Organisation
 from lodestar.core.roles import Role
 
-PASSWORD = "persona-password"
+PASSWORD = "persona-password"  # noqa: S105 - test accounts only
 
 
 def make_user(username: str, first: str = "", last: str = "", **extra: object) -> User:

@@ -20,7 +20,5 @@ urlpatterns = [
         name="remove_member",
     ),
     path("o/<uuid:org>/partners/", views.partner_grants, name="partner_grants"),
-    path(
-        "o/<uuid:org>/partners/<uuid:grant>/revoke/", views.revoke_grant, name="revoke_grant"
-    ),
+    path("o/<uuid:org>/partners/<uuid:grant>/revoke/", views.revoke_grant, name="revoke_grant"),
 ]

@@ -22,7 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return public_index(request)
     mine = Organisation.objects.for_user(request.user)
-    current = mine.filter(uuid=request.session.get(SESSION_KEY)).first() or mine.first()
+    remembered = _parse_uuid(str(request.session.get(SESSION_KEY, "")))
+    current = (remembered and mine.filter(uuid=remembered).first()) or mine.first()
     if current is None:
         return render(request, "core/no_organisation.html")
     return redirect("core:organisation_home", current.uuid)
@@ -43,7 +44,8 @@ def public_organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
 @login_required
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     mine = Organisation.objects.for_user(request.user)
-    chosen = mine.filter(uuid=_parse_uuid(request.GET.get("organisation", ""))).first()
+    chosen_uuid = _parse_uuid(request.GET.get("organisation", ""))
+    chosen = mine.filter(uuid=chosen_uuid).first() if chosen_uuid else None
     if chosen is None:
         raise Http404("No such organisation.")
     return redirect("core:organisation_home", chosen.uuid)
@@ -131,9 +133,7 @@ def add_member(request: OrgRequest) -> HttpResponse:
 @require_POST
 @org_view(Capability.MANAGE_MEMBERS)
 def remove_member(request: OrgRequest, membership: str) -> HttpResponse:
-    target = get_object_or_404(
-        Membership, uuid=membership, organisation=request.organisation
-    )
+    target = get_object_or_404(Membership, uuid=membership, organisation=request.organisation)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -141,7 +141,10 @@ def remove_member(request: OrgRequest, membership: str) -> HttpResponse:
     except ValidationError as e:
         messages.error(request, e.messages[0])
     else:
-        messages.success(request, f"{target.user.display_name} is no longer {target.get_role_display()}.")
+        name, role = target.user.display_name, target.get_role_display()
+        messages.success(request, f"{name} is no longer {role}.")
+    if not request.htmx:
+        return redirect("core:members", request.organisation.uuid)
     return _members_page(request, AddMemberForm())
 
 

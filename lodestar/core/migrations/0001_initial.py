@@ -8,81 +8,205 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IntegratedCareSystem',
+            name="IntegratedCareSystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
             ],
             options={
-                'verbose_name': 'integrated care system',
-                'ordering': ['name'],
+                "verbose_name": "integrated care system",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('ods_code', models.CharField(max_length=6, unique=True, validators=[lodestar.core.models.validate_ods_code], verbose_name='ODS code')),
-                ('kind', models.CharField(choices=[('nhs_trust', 'NHS trust'), ('nhs_foundation_trust', 'NHS foundation trust'), ('integrated_care_board', 'Integrated care board'), ('local_authority', 'Local authority'), ('vcse', 'Voluntary, community or social enterprise'), ('other', 'Other')], max_length=32, verbose_name='type')),
-                ('summary', models.TextField(blank=True, help_text='A sentence or two about the organisation for its public page.')),
-                ('website', models.URLField(blank=True)),
-                ('ics', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='core.integratedcaresystem', verbose_name='integrated care system')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "ods_code",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[lodestar.core.models.validate_ods_code],
+                        verbose_name="ODS code",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nhs_trust", "NHS trust"),
+                            ("nhs_foundation_trust", "NHS foundation trust"),
+                            ("integrated_care_board", "Integrated care board"),
+                            ("local_authority", "Local authority"),
+                            ("vcse", "Voluntary, community or social enterprise"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="A sentence or two about the organisation for its public page.",
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                (
+                    "ics",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="core.integratedcaresystem",
+                        verbose_name="integrated care system",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('chair', 'Chair'), ('non_executive_director', 'Non-executive director'), ('executive_director', 'Executive director'), ('manager', 'Manager'), ('analyst', 'Analyst'), ('governance_officer', 'Governance officer'), ('staff_member', 'Staff member'), ('speak_up_guardian', 'Freedom to Speak Up guardian')], max_length=32)),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("chair", "Chair"),
+                            ("non_executive_director", "Non-executive director"),
+                            ("executive_director", "Executive director"),
+                            ("manager", "Manager"),
+                            ("analyst", "Analyst"),
+                            ("governance_officer", "Governance officer"),
+                            ("staff_member", "Staff member"),
+                            ("speak_up_guardian", "Freedom to Speak Up guardian"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name', 'user__username', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'user', 'role'), name='one_membership_per_role')],
+                "ordering": ["organisation__name", "user__username", "role"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "user", "role"), name="one_membership_per_role"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PartnerGrant',
+            name="PartnerGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('object_uuid', models.UUIDField()),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants_given', to='core.organisation')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants_received', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("object_uuid", models.UUIDField()),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants_given",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants_received",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'partner', 'content_type', 'object_uuid'), name='one_grant_per_item_and_partner'), models.CheckConstraint(condition=models.Q(('organisation', models.F('partner')), _negated=True), name='grant_is_to_another_organisation')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "partner", "content_type", "object_uuid"),
+                        name="one_grant_per_item_and_partner",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("organisation", models.F("partner")), _negated=True),
+                        name="grant_is_to_another_organisation",
+                    ),
+                ],
             },
         ),
     ]
