@@ -45,6 +45,23 @@ class OrganisationForm(NHSFormMixin, forms.ModelForm[Organisation]):
         return str(self.cleaned_data["ods_code"]).strip().upper()
 
 
+class NewOrganisationForm(NHSFormMixin, forms.ModelForm[Organisation]):
+    """What site staff fill in to add an organisation and name its first administrator."""
+
+    website = forms.URLField(required=False, assume_scheme="https")
+    first_administrator = forms.CharField(
+        max_length=150,
+        help_text="The username of an existing account who will manage the organisation.",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "ods_code", "kind", "ics", "summary", "website"]
+
+    def clean_ods_code(self) -> str:
+        return str(self.cleaned_data["ods_code"]).strip().upper()
+
+
 class AddMemberForm(NHSFormMixin, forms.Form):
     username = forms.CharField(
         label="Username or email address",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("public/", views.public_index, name="public_index"),
     path("public/<str:ods_code>/", views.public_organisation, name="public_organisation"),
+    path("organisations/new/", views.new_organisation, name="new_organisation"),
     path("switch/", views.switch_organisation, name="switch_organisation"),
     path("o/<uuid:org>/", views.organisation_home, name="organisation_home"),
     path("o/<uuid:org>/edit/", views.edit_organisation, name="edit_organisation"),

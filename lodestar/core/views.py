@@ -5,6 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,9 +13,10 @@ from django.views.decorators.http import require_POST
 from lodestar.accounts.services import find_or_create_user
 from lodestar.core import services
 from lodestar.core.decorators import SESSION_KEY, OrgRequest, org_view
-from lodestar.core.forms import AddMemberForm, OrganisationForm, ReasonForm
+from lodestar.accounts.models import User
+from lodestar.core.forms import AddMemberForm, NewOrganisationForm, OrganisationForm, ReasonForm
 from lodestar.core.models import Membership, Organisation, PartnerGrant
-from lodestar.core.roles import Capability
+from lodestar.core.roles import Capability, Role
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,6 +58,29 @@ def _parse_uuid(value: str) -> str | None:
         return str(uuid.UUID(value))
     except ValueError:
         return None
+
+
+@login_required
+def new_organisation(request: HttpRequest) -> HttpResponse:
+    """Site staff add an organisation; everyone else is told there is no such page."""
+    if not request.user.is_superuser:
+        raise Http404("No such page.")
+    form = NewOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        first_admin = User.objects.filter(username=data["first_administrator"]).first()
+        if first_admin is None:
+            form.add_error("first_administrator", "There is no account with this username.")
+        else:
+            with transaction.atomic():
+                organisation = services.create_organisation(
+                    request.user,  # type: ignore[arg-type]
+                    **{f: data[f] for f in NewOrganisationForm.Meta.fields},
+                )
+                services.add_member(None, organisation, first_admin, Role.ADMINISTRATOR)
+            messages.success(request, f"{organisation.name} added.")
+            return redirect("core:public_organisation", organisation.ods_code)
+    return render(request, "core/new_organisation.html", {"form": form})
 
 
 @org_view()
