@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from lodestar.audit.chain import GENESIS_HASH, Break, first_break
 from lodestar.audit.models import AuditEntry
-from lodestar.core.models import Organisation
+from lodestar.core.models import BaseModel, Organisation
 
 if TYPE_CHECKING:
     from lodestar.accounts.models import User
@@ -71,7 +71,7 @@ def _append(
     actor: User | None,
     action: AuditEntry.Action,
     organisation: Organisation,
-    instance: models.Model,
+    instance: BaseModel,
     changes: dict[str, list[Any]],
     reason: str,
 ) -> AuditEntry:
@@ -97,7 +97,7 @@ def _append(
 
 
 def record_create(
-    actor: User | None, organisation: Organisation, instance: models.Model, reason: str = ""
+    actor: User | None, organisation: Organisation, instance: BaseModel, reason: str = ""
 ) -> AuditEntry:
     changes = _diff({}, snapshot(instance))
     return _append(
@@ -113,7 +113,7 @@ def record_create(
 def record_update(
     actor: User | None,
     organisation: Organisation,
-    instance: models.Model,
+    instance: BaseModel,
     before: dict[str, Any],
     reason: str = "",
 ) -> AuditEntry | None:
@@ -134,7 +134,7 @@ def record_update(
 def record_delete(
     actor: User | None,
     organisation: Organisation,
-    instance: models.Model,
+    instance: BaseModel,
     before: dict[str, Any],
     reason: str = "",
 ) -> AuditEntry:

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from lodestar.audit.services import record_create, record_delete, record_update, snapshot
 from lodestar.core.models import (
     IntegratedCareSystem,
     Membership,
     Organisation,
+    OrgOwnedModel,
     PartnerGrant,
 )
 from lodestar.core.permissions import require
@@ -115,14 +116,14 @@ def grant_partner_access(
     actor: User,
     organisation: Organisation,
     partner: Organisation,
-    item: models.Model,
+    item: OrgOwnedModel,
     note: str = "",
 ) -> PartnerGrant:
     """Let `partner` read one of `organisation`'s items."""
     require(actor, organisation, Capability.MANAGE_PARTNER_GRANTS)
     if partner == organisation:
         raise ValidationError("An organisation cannot share an item with itself.")
-    if getattr(item, "organisation_id", None) != organisation.pk:
+    if item.organisation_id != organisation.pk:
         raise ValidationError("You can only share your own organisation's items.")
     content_type = ContentType.objects.get_for_model(item)
     object_uuid = item.uuid

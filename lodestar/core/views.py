@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from lodestar.accounts.models import User
 from lodestar.accounts.services import find_or_create_user
 from lodestar.core import services
 from lodestar.core.decorators import SESSION_KEY, OrgRequest, org_view
-from lodestar.accounts.models import User
 from lodestar.core.forms import AddMemberForm, NewOrganisationForm, OrganisationForm, ReasonForm
 from lodestar.core.models import Membership, Organisation, PartnerGrant
 from lodestar.core.roles import Capability, Role
@@ -74,7 +74,7 @@ def new_organisation(request: HttpRequest) -> HttpResponse:
         else:
             with transaction.atomic():
                 organisation = services.create_organisation(
-                    request.user,  # type: ignore[arg-type]
+                    request.user,
                     **{f: data[f] for f in NewOrganisationForm.Meta.fields},
                 )
                 services.add_member(None, organisation, first_admin, Role.ADMINISTRATOR)
