@@ -13,7 +13,13 @@ if [ -f "$dest/.version" ] && [ "$(cat "$dest/.version")" = "$NHSUK_VERSION" ] \
    && [ -f "$axe_dest/axe.min.js" ]; then
   exit 0
 fi
-command -v npm >/dev/null || { echo "npm is needed to fetch nhsuk-frontend; install Node.js (apt-get install npm)." >&2; exit 1; }
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's npm to fetch the NHS.UK frontend..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+  fi
+  command -v npm >/dev/null || { echo "npm is needed to fetch nhsuk-frontend: install Node.js and npm (apt-get install npm)." >&2; exit 1; }
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
