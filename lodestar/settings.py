@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "lodestar.core",
     "lodestar.audit",
     "lodestar.api",
+    # Serves the API docs page's Swagger UI from our own static files, not a CDN.
+    "ninja",
     *env_list("LODESTAR_EXTRA_APPS", default=[]),
 ]
 
@@ -152,6 +154,11 @@ if OIDC_ENABLED:
     OIDC_RP_SCOPES = "openid email profile"
     OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", default=False)
     LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+    # Tells people why single sign-on failed, and resolves the URL name above.
+    OIDC_CALLBACK_CLASS = "lodestar.accounts.oidc.LodestarOIDCCallbackView"
+    # Single sign-on failures mean "no account here", not password guessing; see the
+    # function for why axes must not count them.
+    AXES_WHITELIST_CALLABLE = "lodestar.accounts.oidc.is_single_sign_on_attempt"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

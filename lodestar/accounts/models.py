@@ -26,6 +26,13 @@ class User(AbstractUser):
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def for_user(self, user: User) -> ApiTokenQuerySet:
+        """A person's own tokens: tokens are personal, so nobody else ever sees them."""
+        return self.filter(user=user)
+
+    def unrevoked(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
     def live(self) -> ApiTokenQuerySet:
         """Tokens that may still be used: not revoked and not expired."""
         now = timezone.now()
@@ -57,6 +64,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @staticmethod
     def hash_key(key: str) -> str:

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import logging
+import re
 import secrets
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lodestar.accounts.models import ApiToken, User
+from lodestar.accounts.otp import (
+    code_problem,
+    confirmed_device,
+    is_administrator,
+    unconfirmed_device,
+)
+
+# Account changes belong to no one organisation, so they cannot go in the audit trail
+# (every entry there belongs to an organisation); they go to this log instead.
+log = logging.getLogger("lodestar.accounts")
 
 
 def find_or_create_user(
@@ -41,11 +56,23 @@ def find_or_create_user(
     return user, password
 
 
+# What a person may choose when making a token; None means it never expires.
+TOKEN_LIFETIMES_DAYS: tuple[int | None, ...] = (30, 90, 365, None)
+_TOKEN_NAME_MAX = ApiToken._meta.get_field("name").max_length or 100
+
+
 @transaction.atomic
 def create_api_token(
     user: User, name: str, expires_in_days: int | None = 90
 ) -> tuple[ApiToken, str]:
     """Make a token and return it with its secret, which is shown once and never kept."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Enter a name for the token, so you can tell it apart later.")
+    if len(name) > _TOKEN_NAME_MAX:
+        raise ValidationError(f"Token names must be {_TOKEN_NAME_MAX} characters or fewer.")
+    if expires_in_days is not None and expires_in_days < 1:
+        raise ValidationError("A token must last at least one day.")
     key = ApiToken.new_key()
     expires_at = None
     if expires_in_days is not None:
@@ -57,14 +84,18 @@ def create_api_token(
         hint=key[:10],
         expires_at=expires_at,
     )
+    log.info("%s made API token %s (%s)", user.username, token.uuid, token.hint)
     return token, key
 
 
 def revoke_api_token(user: User, token: ApiToken) -> None:
     if token.user_id != user.pk:
         raise ValidationError("You can only revoke your own tokens.")
+    if token.revoked_at is not None:
+        raise ValidationError(f"The token {token.name!r} was already revoked.")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    log.info("%s revoked API token %s (%s)", user.username, token.uuid, token.hint)
 
 
 def authenticate_api_token(key: str) -> User | None:
@@ -82,3 +113,127 @@ def authenticate_api_token(key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password; the caller has already checked the current one."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    log.info("%s changed their password", user.username)
+
+
+# Characters Django's username validator allows; anything else in an email address
+# (an apostrophe, say) is dropped when the address becomes a username.
+_NOT_USERNAME_CHARS = re.compile(r"[^\w.@+-]")
+
+
+@transaction.atomic
+def create_single_sign_on_user(email: str, first_name: str = "", last_name: str = "") -> User:
+    """Make an account for someone their organisation's identity provider vouches for.
+
+    They sign in only through the provider, so the account has no usable password.
+    """
+    email = email.strip()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(f"There is already an account with the email address {email}.")
+    user = User(
+        username=_free_username(email),
+        email=email,
+        first_name=first_name.strip()[:150],
+        last_name=last_name.strip()[:150],
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    log.info("Made account %s for %s through single sign-on", user.username, email)
+    return user
+
+
+def _free_username(email: str) -> str:
+    base = _NOT_USERNAME_CHARS.sub("", email.lower())[:140] or "user"
+    username = base
+    while User.objects.filter(username__iexact=username).exists():
+        username = f"{base}-{secrets.token_hex(3)}"
+    return username
+
+
+def update_names_from_single_sign_on(user: User, first_name: str, last_name: str) -> User:
+    """Keep a person's name as their organisation records it; blank claims change nothing."""
+    changed = []
+    for field, claimed in (("first_name", first_name), ("last_name", last_name)):
+        value = claimed.strip()[:150]
+        if value and getattr(user, field) != value:
+            setattr(user, field, value)
+            changed.append(field)
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def start_two_factor_setup(user: User) -> TOTPDevice:
+    """Give the user an unconfirmed device to add to their app, reusing one already made.
+
+    Reusing it means reloading the page does not change the QR code they may have
+    just scanned.
+    """
+    if confirmed_device(user) is not None:
+        raise ValidationError("Two-factor authentication is already on for your account.")
+    device = unconfirmed_device(user)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def confirm_two_factor(user: User, device: TOTPDevice, code: str) -> None:
+    """Turn two-factor authentication on once the user proves their app makes good codes."""
+    if device.user_id != user.pk or device.confirmed:
+        raise ValidationError("This set-up has expired. Start setting up again.")
+    with transaction.atomic():
+        problem = code_problem(device, code)
+        if not problem:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    if problem:
+        raise ValidationError(problem)
+    log.info("%s turned on two-factor authentication", user.username)
+
+
+def verify_second_factor(user: User, code: str) -> TOTPDevice:
+    """Return the user's device if `code` is right; raise a ValidationError saying why not."""
+    # The problem is raised only after the transaction commits, so that a wrong code is
+    # still counted towards the device's throttling.
+    with transaction.atomic():
+        device: TOTPDevice | None = (
+            TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update().first()
+        )
+        if device is None:
+            problem = "Two-factor authentication is not on for your account."
+        else:
+            problem = code_problem(device, code)
+    if problem or device is None:
+        raise ValidationError(problem)
+    return device
+
+
+def turn_off_two_factor(user: User, code: str) -> None:
+    if settings.REQUIRE_ADMIN_2FA and is_administrator(user):
+        raise ValidationError(
+            "Administrators must keep two-factor authentication on. If you have a new "
+            "phone, ask the people who run Lodestar to reset it for you."
+        )
+    verify_second_factor(user, code)
+    TOTPDevice.objects.filter(user=user).delete()
+    log.info("%s turned off two-factor authentication", user.username)
+
+
+def reset_two_factor(user: User) -> int:
+    """Remove a person's devices when they have lost their phone; run from the console.
+
+    Returns how many devices were removed. They can sign in with their password and
+    set up a new device (administrators are asked to at once).
+    """
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+    log.warning("Two-factor authentication reset for %s from the console", user.username)
+    return removed
