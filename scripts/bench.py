@@ -80,9 +80,10 @@ def main() -> None:
         url = reverse(name, args=[org.uuid])
         timed(f"render {name} (median of 50)", lambda url=url: client.get(url), repeat=50)
     backup = Path(tmp) / "backup.json"
-    timed("lodestar backup of the whole database", lambda: call_command(
-        "backup", str(backup), verbosity=0
-    ))
+    timed(
+        "lodestar backup of the whole database",
+        lambda: call_command("backup", str(backup), verbosity=0),
+    )
     print(f"{'':<58} = {backup.stat().st_size / 1024:,.0f} KiB")  # noqa: T201
 
 
