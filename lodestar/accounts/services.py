@@ -43,9 +43,12 @@ def find_or_create_user(
     if "@" in key:
         email, key = key, key.split("@", 1)[0]
     if not full_name.strip():
+        # Named by field, so the form can point the person at the box to fill in.
         raise ValidationError(
-            f"There is no account called {username_or_email!r}. "
-            "Give a full name to make a new account."
+            {
+                "full_name": f"There is no account called {username_or_email!r}. "
+                "Give a full name to make a new account."
+            }
         )
     first, _, last = full_name.strip().partition(" ")
     password = secrets.token_urlsafe(12)

@@ -35,15 +35,22 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _describe(related: models.Model | None) -> str | None:
+    """A linked record as people read it, with its identity: "Name (uuid)"."""
+    if related is None:
+        return None
+    identity = getattr(related, "uuid", related.pk)
+    return f"{related} ({identity})"
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The instance's own field values as JSON-safe data, with links named by UUID."""
+    """The instance's own field values as JSON-safe data; links by name and identity."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in _SKIPPED_FIELDS:
             continue
         if field.is_relation:
-            related = getattr(instance, field.name)
-            value = getattr(related, "uuid", getattr(related, "pk", None))
+            value = _describe(getattr(instance, field.name))
         else:
             value = field.value_from_object(instance)
         data[field.name] = _json_value(value)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from lodestar.core.models import Organisation
 from lodestar.core.permissions import capabilities
-from lodestar.core.roles import Capability
+from lodestar.core.roles import CAPABILITY_PHRASES, Capability
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -58,7 +58,7 @@ def org_view(
                 raise Http404("No such organisation.")
             if capability not in granted:
                 raise PermissionDenied(
-                    f"Your role here does not let you {capability.replace('_', ' ')}."
+                    f"Your role here does not let you {CAPABILITY_PHRASES[capability]}."
                 )
             org_request: OrgRequest = request  # type: ignore[assignment]
             org_request.organisation = organisation

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 
 from lodestar.core.models import Membership, Organisation
-from lodestar.core.roles import Capability, Role, capabilities_of
+from lodestar.core.roles import CAPABILITY_PHRASES, Capability, Role, capabilities_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -28,4 +28,5 @@ def require(
     user: User | AnonymousUser, organisation: Organisation, capability: Capability
 ) -> None:
     if not can(user, organisation, capability):
-        raise PermissionDenied(f"You do not have permission to {capability.replace('_', ' ')}.")
+        phrase = CAPABILITY_PHRASES[capability]
+        raise PermissionDenied(f"You do not have permission to {phrase}.")

@@ -32,6 +32,15 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
 
 
+# How each capability reads in "Your role here does not let you ...".
+CAPABILITY_PHRASES: dict[Capability, str] = {
+    Capability.VIEW_ORGANISATION: "see this organisation",
+    Capability.EDIT_ORGANISATION: "change the organisation's details",
+    Capability.MANAGE_MEMBERS: "add or remove people",
+    Capability.MANAGE_PARTNER_GRANTS: "change what is shared with partners",
+    Capability.VIEW_AUDIT: "read the audit trail",
+}
+
 _EVERY_MEMBER = frozenset({Capability.VIEW_ORGANISATION})
 _BOARD = _EVERY_MEMBER | {Capability.VIEW_AUDIT}
 

@@ -60,7 +60,7 @@ def refused_audit_trail(page: Page, org: Organisation, axe: Axe) -> None:
     expect(menu_link(page, "Audit trail")).to_have_count(0)
     response = page.goto(f"/o/{org.uuid}/audit/")
     assert response is not None and response.status == 403
-    expect(page.get_by_role("main")).to_contain_text("does not let you view audit")
+    expect(page.get_by_role("main")).to_contain_text("does not let you read the audit trail")
     axe(page)
 
 

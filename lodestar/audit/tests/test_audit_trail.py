@@ -123,3 +123,11 @@ class AuditPageTests(PersonaTestCase):
         self.client.force_login(self.governance)
         response = self.client.get(self.log_url(), {"action": "delete"})
         self.assertEqual(len(response.context["page"].object_list), 1)
+
+
+class AuditReadabilityTests(PersonaTestCase):
+    def test_linked_records_are_named_as_well_as_identified(self) -> None:
+        membership = Membership.objects.get(user=self.staff)
+        entry = AuditEntry.objects.for_record("core.membership", membership.uuid).first()
+        assert entry is not None
+        self.assertEqual(entry.changes["user"], [None, f"Sam Staff ({self.staff.uuid})"])
