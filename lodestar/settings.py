@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "lodestar.accounts",
     "lodestar.core",
     "lodestar.audit",
+    "lodestar.governance",
+    "lodestar.strategy",
+    "lodestar.delivery",
     "lodestar.api",
     # Serves the API docs page's Swagger UI from our own static files, not a CDN.
     "ninja",
@@ -176,6 +179,12 @@ NHSUK_FRONTEND_DIR = BASE_DIR / "lodestar" / "static" / "vendor" / "nhsuk-fronte
 WHITENOISE_ROOT = NHSUK_FRONTEND_DIR / "root"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Uploaded evidence. It is never served directly: a view checks who may read it first.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

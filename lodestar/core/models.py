@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -125,7 +125,7 @@ class OrgOwnedModel(BaseModel):
 
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
 
-    objects: Any = OrgOwnedQuerySet.as_manager()
+    objects = OrgOwnedQuerySet.as_manager()
 
     class Meta:
         abstract = True
