@@ -7,6 +7,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/", include("lodestar.accounts.urls")),
     path("api/v1/", include("lodestar.api.urls")),
     path("", include("lodestar.audit.urls")),
+    path("", include("lodestar.strategy.urls")),
+    path("", include("lodestar.strategy.alignment_urls")),
+    path("", include("lodestar.strategy.public_urls")),
+    path("", include("lodestar.delivery.urls")),
+    path("", include("lodestar.delivery.objective_urls")),
+    path("", include("lodestar.governance.urls")),
     path("", include("lodestar.core.urls")),
 ]
 

@@ -30,6 +30,14 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_PARTNER_GRANTS = "manage_partner_grants"
     VIEW_AUDIT = "view_audit"
+    # Strategy and delivery (issue 3).
+    VIEW_STRATEGY = "view_strategy"
+    EDIT_STRATEGY = "edit_strategy"
+    APPROVE_STRATEGY = "approve_strategy"
+    EDIT_DELIVERY_PLAN = "edit_delivery_plan"
+    POST_PROGRESS_UPDATE = "post_progress_update"
+    MANAGE_TEAM_OBJECTIVES = "manage_team_objectives"
+    MANAGE_COMMITTEES = "manage_committees"
 
 
 # How each capability reads in "Your role here does not let you ...".
@@ -39,20 +47,41 @@ CAPABILITY_PHRASES: dict[Capability, str] = {
     Capability.MANAGE_MEMBERS: "add or remove people",
     Capability.MANAGE_PARTNER_GRANTS: "change what is shared with partners",
     Capability.VIEW_AUDIT: "read the audit trail",
+    Capability.VIEW_STRATEGY: "read the strategy",
+    Capability.EDIT_STRATEGY: "change the strategy",
+    Capability.APPROVE_STRATEGY: "record the board's approval of a strategy",
+    Capability.EDIT_DELIVERY_PLAN: "change the delivery plan",
+    Capability.POST_PROGRESS_UPDATE: "post progress updates",
+    Capability.MANAGE_TEAM_OBJECTIVES: "manage team objectives",
+    Capability.MANAGE_COMMITTEES: "manage boards and committees",
 }
 
-_EVERY_MEMBER = frozenset({Capability.VIEW_ORGANISATION})
+_EVERY_MEMBER = frozenset({Capability.VIEW_ORGANISATION, Capability.VIEW_STRATEGY})
 _BOARD = _EVERY_MEMBER | {Capability.VIEW_AUDIT}
+_DELIVERY = frozenset(
+    {
+        Capability.EDIT_DELIVERY_PLAN,
+        Capability.POST_PROGRESS_UPDATE,
+        Capability.MANAGE_TEAM_OBJECTIVES,
+    }
+)
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(Capability),
-    Role.CHAIR: _BOARD,
+    # The chair records the board's decisions; strategy itself is written by executives.
+    Role.CHAIR: _BOARD | {Capability.APPROVE_STRATEGY},
     Role.NON_EXECUTIVE_DIRECTOR: _EVERY_MEMBER,
-    Role.EXECUTIVE_DIRECTOR: _EVERY_MEMBER,
-    Role.MANAGER: _EVERY_MEMBER,
+    Role.EXECUTIVE_DIRECTOR: _EVERY_MEMBER | _DELIVERY | {Capability.EDIT_STRATEGY},
+    Role.MANAGER: _EVERY_MEMBER | _DELIVERY,
     Role.ANALYST: _EVERY_MEMBER,
-    # Governance teams keep the audit trail and answer auditors' questions about it.
-    Role.GOVERNANCE_OFFICER: _BOARD,
+    # Governance teams keep the audit trail, the strategy documents and the committees.
+    Role.GOVERNANCE_OFFICER: _BOARD
+    | {
+        Capability.EDIT_STRATEGY,
+        Capability.APPROVE_STRATEGY,
+        Capability.EDIT_DELIVERY_PLAN,
+        Capability.MANAGE_COMMITTEES,
+    },
     Role.STAFF_MEMBER: _EVERY_MEMBER,
     Role.SPEAK_UP_GUARDIAN: _EVERY_MEMBER,
 }
