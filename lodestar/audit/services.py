@@ -12,6 +12,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from lodestar.audit.chain import GENESIS_HASH, Break, first_break
@@ -32,6 +33,9 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, uuid.UUID | decimal.Decimal):
         return str(value)
+    if isinstance(value, FieldFile):
+        # A stored file is recorded by its name in storage, not its contents.
+        return value.name or ""
     return value
 
 
@@ -104,9 +108,15 @@ def _append(
 
 
 def record_create(
-    actor: User | None, organisation: Organisation, instance: BaseModel, reason: str = ""
+    actor: User | None,
+    organisation: Organisation,
+    instance: BaseModel,
+    reason: str = "",
+    *,
+    extra: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    changes = _diff({}, snapshot(instance))
+    """`extra` holds what a snapshot cannot see, such as many-to-many links."""
+    changes = _diff({}, snapshot(instance) | (extra or {}))
     return _append(
         actor=actor,
         action=AuditEntry.Action.CREATE,
@@ -123,9 +133,15 @@ def record_update(
     instance: BaseModel,
     before: dict[str, Any],
     reason: str = "",
+    *,
+    extra: dict[str, Any] | None = None,
 ) -> AuditEntry | None:
-    """Record what changed since `before` (a `snapshot`); nothing if nothing changed."""
-    changes = _diff(before, snapshot(instance))
+    """Record what changed since `before` (a `snapshot`); nothing if nothing changed.
+
+    `extra` adds what a snapshot cannot see, such as many-to-many links; put the same
+    keys in `before`.
+    """
+    changes = _diff(before, snapshot(instance) | (extra or {}))
     if not changes:
         return None
     return _append(

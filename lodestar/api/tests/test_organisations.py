@@ -25,11 +25,11 @@ class ReadOrganisationTests(ApiTestCase):
         self.assertEqual([o["ods_code"] for o in theirs], ["RHA"])
 
     def test_a_member_reads_the_details_and_what_they_may_do(self) -> None:
-        data = self.call("GET", self.org_url(), self.governance).json()
+        data = self.call("GET", self.org_url(), self.analyst).json()
         self.assertEqual(data["uuid"], str(self.org.uuid))
         self.assertEqual(data["ics"], "Test ICS")
         self.assertEqual(data["kind_label"], "NHS foundation trust")
-        self.assertEqual(data["capabilities"], ["view_audit", "view_organisation"])
+        self.assertEqual(data["capabilities"], ["view_organisation", "view_strategy"])
 
     def test_the_public_list_needs_no_sign_in_and_gives_only_public_facts(self) -> None:
         self.org.summary = "Private until published."
