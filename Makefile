@@ -5,7 +5,8 @@ UV := .tools/bin/uv
 LODESTAR := .venv/bin/lodestar
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
-.PHONY: run test test-fast install check lint format typecheck imports migrations-check \
+# system-packages is phony too: the script itself returns at once when all is present.
+.PHONY: run test test-fast install system-packages check lint format typecheck imports migrations-check \
 	browser ci bench clean
 
 ## run: install, migrate an SQLite database under var/, load the demo and serve it
@@ -50,7 +51,11 @@ bench: install
 ## ci: everything CI runs, on the database named by DATABASE_URL
 ci: check test
 
-install: .venv/.installed lodestar/static/vendor/nhsuk-frontend/.version
+install: .venv/.installed lodestar/static/vendor/nhsuk-frontend/.version system-packages
+
+## system-packages: Pango for WeasyPrint's PDFs (and poppler's pdftotext for their tests)
+system-packages:
+	@scripts/ensure-system-packages.sh
 
 $(UV):
 	$(PYTHON) -m venv .tools
