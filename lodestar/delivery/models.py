@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from lodestar.core.models import Organisation, OrgOwnedModel, OrgOwnedQuerySet
+from lodestar.core.models import BaseModel, Organisation, OrgOwnedModel, OrgOwnedQuerySet
 from lodestar.governance.models import Committee
 from lodestar.strategy.models import Element
 
@@ -27,8 +27,8 @@ class Brag(models.TextChoices):
     RED = "red", "Red – off track, needs escalation"
 
 
-class DeliverySettings(models.Model):
-    """How an organisation runs its delivery reporting."""
+class DeliverySettings(BaseModel):
+    """How an organisation runs its delivery reporting. Changes are audited."""
 
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", "Monthly"

@@ -22,7 +22,13 @@ from lodestar.core.permissions import require
 from lodestar.core.roles import Capability, Role
 from lodestar.delivery.brag import BlueRule, Status, blue_refusals
 from lodestar.delivery.evidence_files import evidence_file_problem
-from lodestar.delivery.models import Deliverable, Evidence, Milestone, ProgressUpdate
+from lodestar.delivery.models import (
+    Deliverable,
+    DeliverySettings,
+    Evidence,
+    Milestone,
+    ProgressUpdate,
+)
 from lodestar.delivery.periods import Frequency, describe_period, is_period_start
 from lodestar.delivery.plan import delivery_settings_for
 from lodestar.strategy.models import Element, Strategy
@@ -366,3 +372,25 @@ def _save_update(
         evidence.save()
         record_create(actor, org, evidence)
     return update
+
+
+@transaction.atomic
+def update_delivery_settings(
+    actor: User, organisation: Organisation, reason: str = "", **values: Any
+) -> DeliverySettings:
+    """Change how the organisation reports delivery, including its rule for blue."""
+    # The blue rule decides what the board is told is "complete and evidenced", so only
+    # those who may change the organisation's own details may change it.
+    require(actor, organisation, Capability.EDIT_ORGANISATION)
+    allowed = {"update_frequency", "blue_needs_evidence", "blue_needs_milestones_complete"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"Cannot change {', '.join(sorted(unknown))} of delivery settings.")
+    found = delivery_settings_for(organisation)
+    before = snapshot(found)
+    for field, value in values.items():
+        setattr(found, field, value)
+    found.full_clean()
+    found.save()
+    record_update(actor, organisation, found, before, reason)
+    return found

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from lodestar.delivery import progress_views, views
+from lodestar.delivery import progress_views, settings_views, views
 
 app_name = "delivery"
 _D = "o/<uuid:org>/delivery/"
@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_D, views.index, name="index"),
     path("o/<uuid:org>/strategies/<uuid:strategy>/delivery/", views.plan, name="plan"),
     path(f"{_D}exceptions/", progress_views.exceptions, name="exceptions"),
+    path(f"{_D}settings/", settings_views.delivery_settings, name="settings"),
     path(
         f"{_D}elements/<uuid:element>/deliverables/new/",
         views.new_deliverable,
