@@ -77,7 +77,24 @@ class StrategyForm(NHSFormMixin, forms.ModelForm[Strategy]):
         assume_scheme="https",
         help_text="Optional. The web address of the published strategy.",
     )
+    joint_owners = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Owned jointly with",
+        help_text="For a strategy agreed by several partners, such as an integrated care "
+        "strategy. Partners in the same integrated care system are listed.",
+    )
     reason = _reason()
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partners = Organisation.objects.filter(ics=organisation.ics).exclude(pk=organisation.pk)
+        field = self.fields["joint_owners"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = partners
+        if self.instance.pk:
+            field.initial = list(self.instance.joint_owners.all())
 
     class Meta:
         model = Strategy

@@ -7,6 +7,7 @@ re-exported here so that callers (pages, the API, imports) have one place to loo
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -162,6 +163,31 @@ def update_strategy(
     _full_clean(strategy)
     strategy.save()
     record_update(actor, strategy.organisation, strategy, before, reason)
+    return strategy
+
+
+@transaction.atomic
+def set_joint_owners(
+    actor: User | None,
+    strategy: Strategy,
+    owners: Iterable[Organisation],
+    reason: str = "",
+) -> Strategy:
+    """Name the partners who own a joint strategy (an integrated care strategy, say)."""
+    require_if_person(actor, strategy.organisation, Capability.EDIT_STRATEGY)
+    chosen = set(owners)
+    if strategy.organisation in chosen:
+        raise ValidationError(
+            {"joint_owners": "The organisation that keeps the strategy already owns it."}
+        )
+    strategy = lock_unfrozen(strategy)
+    codes_before = sorted(strategy.joint_owners.values_list("ods_code", flat=True))
+    before = snapshot(strategy) | {"joint_owners": codes_before}
+    strategy.joint_owners.set(chosen)
+    codes_after = sorted(o.ods_code for o in chosen)
+    record_update(
+        actor, strategy.organisation, strategy, before, reason, extra={"joint_owners": codes_after}
+    )
     return strategy
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -142,13 +143,18 @@ def strategy_list(request: OrgRequest) -> HttpResponse:
 
 @org_view(Capability.EDIT_STRATEGY)
 def new_strategy(request: OrgRequest) -> HttpResponse:
-    form = StrategyForm(request.POST or None)
+    form = StrategyForm(request.POST or None, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in StrategyForm.Meta.fields}
         try:
-            strategy = services.create_strategy(
-                request.user, request.organisation, form.cleaned_data["reason"], **values
-            )
+            with transaction.atomic():
+                strategy = services.create_strategy(
+                    request.user, request.organisation, form.cleaned_data["reason"], **values
+                )
+                if form.cleaned_data["joint_owners"]:
+                    services.set_joint_owners(
+                        request.user, strategy, form.cleaned_data["joint_owners"]
+                    )
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -168,11 +174,20 @@ def strategy_detail(request: OrgRequest, strategy: uuid.UUID) -> HttpResponse:
 def edit_strategy(request: OrgRequest, strategy: uuid.UUID) -> HttpResponse:
     target = own_strategy(request, strategy)
     # The form works on its own copy, so the service's "before" is the saved record.
-    form = StrategyForm(request.POST or None, instance=Strategy.objects.get(pk=target.pk))
+    form = StrategyForm(
+        request.POST or None,
+        instance=Strategy.objects.get(pk=target.pk),
+        organisation=request.organisation,
+    )
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in StrategyForm.Meta.fields}
+        reason = form.cleaned_data["reason"]
         try:
-            services.update_strategy(request.user, target, form.cleaned_data["reason"], **values)
+            with transaction.atomic():
+                target = services.update_strategy(request.user, target, reason, **values)
+                services.set_joint_owners(
+                    request.user, target, form.cleaned_data["joint_owners"], reason
+                )
         except ValidationError as e:
             form.add_error(None, e)
         else:
