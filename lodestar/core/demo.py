@@ -1,7 +1,9 @@
-"""Demo data: the four seed organisations and a fictional person for every role.
+"""Demo data: the four seed organisations, a fictional person for every role, and the
+organisations' published strategies with illustrative delivery plans.
 
 Organisation names and ODS codes are real (NHS Organisation Data Service). Every person
 is invented. Loading twice changes nothing: each step looks for what it would make.
+The strategies are loaded by lodestar.strategy.demo, whose README says what is real.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from lodestar.accounts.models import User
 from lodestar.core import services
 from lodestar.core.models import Membership, Organisation
 from lodestar.core.roles import Role
+from lodestar.strategy.demo import load_strategies
 
 # Every demo account has this password. It is for local demonstration only.
 DEMO_PASSWORD = "demo-only-password"
@@ -86,6 +89,28 @@ PEOPLE = [
         "ned", "Nadia", "Rahman", "RXM", Role.NON_EXECUTIVE_DIRECTOR, "Non-executive director"
     ),
     DemoPerson("exec", "Eleanor", "Price", "RXM", Role.EXECUTIVE_DIRECTOR, "Director of Nursing"),
+    DemoPerson(
+        "finance", "Fraser", "Doyle", "RXM", Role.EXECUTIVE_DIRECTOR, "Director of Finance"
+    ),
+    DemoPerson(
+        "people",
+        "Priya",
+        "Nair",
+        "RXM",
+        Role.EXECUTIVE_DIRECTOR,
+        "Director of People and Inclusion",
+    ),
+    DemoPerson(
+        "partnerships",
+        "Tom",
+        "Whitaker",
+        "RXM",
+        Role.EXECUTIVE_DIRECTOR,
+        "Director of Strategy and Partnerships",
+    ),
+    DemoPerson(
+        "operations", "Helen", "Marsh", "RXM", Role.EXECUTIVE_DIRECTOR, "Chief Operating Officer"
+    ),
     DemoPerson("manager", "Marcus", "Bell", "RXM", Role.MANAGER, "Service manager"),
     DemoPerson("analyst", "Anita", "Kowalski", "RXM", Role.ANALYST, "Senior analyst"),
     DemoPerson(
@@ -106,6 +131,20 @@ PEOPLE = [
         "Freedom to Speak Up guardian",
     ),
     DemoPerson("dchs.admin", "Daniel", "Moss", "RY8", Role.ADMINISTRATOR, "Head of information"),
+    DemoPerson(
+        "dchs.exec",
+        "Ruth",
+        "Ellison",
+        "RY8",
+        Role.EXECUTIVE_DIRECTOR,
+        "Director of Nursing and Quality",
+    ),
+    DemoPerson(
+        "dchs.finance", "Kwame", "Mensah", "RY8", Role.EXECUTIVE_DIRECTOR, "Director of Finance"
+    ),
+    DemoPerson(
+        "dchs.manager", "Lucy", "Barker", "RY8", Role.MANAGER, "Community services manager"
+    ),
     DemoPerson("notts.admin", "Nia", "Fletcher", "RHA", Role.ADMINISTRATOR, "Head of digital"),
     DemoPerson(
         "notts.exec", "Oliver", "Shaw", "RHA", Role.EXECUTIVE_DIRECTOR, "Director of Strategy"
@@ -129,6 +168,7 @@ def load_demo() -> list[str]:
         ).exists():
             services.add_member(None, organisation, user, person.role, person.job_title)
             made.append(f"{user.username} is {person.role.label} at {organisation.ods_code}")
+    load_strategies(made)
     return made
 
 
