@@ -39,7 +39,13 @@ class StrategyQuerySet(OrgOwnedQuerySet["Strategy"]):
         """The approved strategy in force on a date, for public pages and "my part"."""
         approved = self.approved().filter(organisation=organisation)
         in_period = approved.filter(start_year__lte=on.year, end_year__gte=on.year)
-        return in_period.order_by("-start_year").first() or approved.order_by("-end_year").first()
+        # Ties (two plans starting the same year) go to the most recently approved, and
+        # then to the newer record, so every database gives the same answer.
+        newest = ("-approved_on", "-pk")
+        return (
+            in_period.order_by("-start_year", *newest).first()
+            or approved.order_by("-end_year", *newest).first()
+        )
 
 
 class Strategy(OrgOwnedModel):
