@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI
 
-from lodestar.api import errors, members, organisations, partner_grants
+from lodestar.api import (
+    alignment,
+    committees,
+    delivery,
+    errors,
+    members,
+    objectives,
+    organisations,
+    partner_grants,
+    progress,
+    strategies,
+    strategy_content,
+    strategy_files,
+)
 from lodestar.api.auth import BearerToken, BrowserSession, caller
 from lodestar.api.schemas import ErrorOut, MembershipOut, MeOut, PublicOrganisation
 from lodestar.core.models import Membership, Organisation
@@ -15,6 +28,11 @@ Read and change what you may in your organisations, with the same permissions as
 pages. Send a personal token as `Authorization: Bearer lst_…` (make one on your account
 page), or use the API from a signed-in browser, which must send its CSRF token on
 changes. Every error is JSON: `{"error": "…"}`, with `fields` naming the bad fields.
+
+A request that is fine in itself but clashes with what is stored is a 409: any change
+to an approved or superseded strategy (it is frozen: start a new version), a name
+already in use, a deliverable that has progress updates. Bad input is a 400, a record
+of another organisation a 404, and a role without the right a 403.
 """
 
 api = NinjaAPI(
@@ -30,6 +48,16 @@ errors.install(api)
 api.add_router("/organisations", organisations.router)
 api.add_router("/organisations", members.router)
 api.add_router("/organisations", partner_grants.router)
+# Strategy, delivery and the golden thread (issue 3).
+api.add_router("/organisations", strategies.router)
+api.add_router("/organisations", strategy_content.router)
+api.add_router("/organisations", strategy_files.router)
+api.add_router("/organisations", alignment.router)
+api.add_router("/organisations", delivery.router)
+api.add_router("/organisations", progress.router)
+api.add_router("/organisations", objectives.router)
+api.add_router("/organisations", committees.router)
+api.add_router("/public", strategy_files.public_router)
 
 
 @api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["You"])
