@@ -58,7 +58,7 @@ _PYDANTIC_MESSAGES = {
     "dict_type": 'Send a JSON object, like {{"name": "…"}}.',
 }
 # Where ninja says a value came from; the client only needs the field's own name.
-_SOURCES = {"body", "query", "path", "header", "cookie", "form"}
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
 def error_response(status: int, message: str, **extra: Any) -> JsonResponse:

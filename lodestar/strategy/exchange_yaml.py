@@ -76,6 +76,36 @@ def _rows(key: str, section: object, problems: list[Problem]) -> list[Row]:
     return rows
 
 
+def _nul_character_at(data: Any, path: str) -> str | None:
+    """Where in the YAML a text holds a NUL character, as "section.key[row]"; or None."""
+    if isinstance(data, str):
+        return path if "\x00" in data else None
+    if isinstance(data, dict):
+        items: Any = ((f"{path}.{k}" if path else str(k), k, v) for k, v in data.items())
+    elif isinstance(data, list):
+        items = ((f"{path}[{i + 1}]", "", v) for i, v in enumerate(data))
+    else:
+        return None
+    for place, key, value in items:
+        if isinstance(key, str) and "\x00" in key:
+            return place
+        found = _nul_character_at(value, place)
+        if found is not None:
+            return found
+    return None
+
+
+def _shape_problem(data: Any) -> Problem | None:
+    if not isinstance(data, dict) or "strategy" not in data:
+        return Problem("The file", "", "has no 'strategy' section, so it is not a strategy.")
+    nul_at = _nul_character_at(data, "")
+    if nul_at is not None:
+        # PostgreSQL cannot store text with a NUL character: refuse it here, by place,
+        # rather than fail in the database.
+        return Problem(nul_at or "The file", "", "contains a NUL character.")
+    return None
+
+
 def read_yaml(content: bytes) -> tuple[Document, list[Problem]]:
     """The rows of a YAML strategy file, and what is wrong with its shape."""
     try:
@@ -96,10 +126,9 @@ def read_yaml(content: bytes) -> tuple[Document, list[Problem]]:
         return Document(), [Problem(f"YAML {place}", "", f"cannot be read: {e.problem or e}.")]
     except yaml.YAMLError as e:
         return Document(), [Problem("The file", "", f"is not valid YAML: {e}.")]
-    if not isinstance(data, dict) or "strategy" not in data:
-        return Document(), [
-            Problem("The file", "", "has no 'strategy' section, so it is not a strategy.")
-        ]
+    unreadable = _shape_problem(data)
+    if unreadable is not None:
+        return Document(), [unreadable]
     problems: list[Problem] = []
     document = Document()
     for key, section in data.items():

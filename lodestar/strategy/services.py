@@ -96,6 +96,15 @@ def ensure_element_kinds(
     return made
 
 
+
+def _plural_of(name: str) -> str:
+    """English plurals good enough for kind names: "policy" → "policies", "focus" → "focuses"."""
+    if len(name) > 1 and name.endswith("y") and name[-2].lower() not in "aeiou":
+        return name[:-1] + "ies"
+    if name.endswith(("s", "x", "z", "ch", "sh")):
+        return name + "es"
+    return name + "s"
+
 @transaction.atomic
 def add_element_kind(
     actor: User | None, organisation: Organisation, *, name: str, plural: str = ""
@@ -109,7 +118,7 @@ def add_element_kind(
     kind = ElementKind(
         organisation=organisation,
         name=name,
-        plural=plural or f"{name}s",
+        plural=plural or _plural_of(name),
         order=(last or 0) + 1,
     )
     kind.full_clean()

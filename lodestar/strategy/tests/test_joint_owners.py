@@ -56,3 +56,22 @@ class JointOwnerTests(PersonaTestCase):
         )
         self.assertContains(response, "Select a valid choice", status_code=400)
         self.assertFalse(self.strategy.joint_owners.exists())
+
+
+class SmallFixesTests(PersonaTestCase):
+    def test_a_new_kind_gets_a_sensible_plural(self) -> None:
+        from lodestar.strategy.services import add_element_kind
+
+        kind = add_element_kind(self.executive, self.org, name="Enabling strategy")
+        self.assertEqual(kind.plural, "Enabling strategies")
+        self.assertEqual(
+            add_element_kind(self.executive, self.org, name="Key focus").plural, "Key focuses"
+        )
+
+    def test_a_yaml_file_with_a_nul_character_is_refused_by_place(self) -> None:
+        from lodestar.strategy.exchange_yaml import read_yaml
+
+        _, problems = read_yaml(b'strategy:\n  title: "A\\0"\n  vision: x\n')
+        self.assertEqual(len(problems), 1)
+        self.assertIn("strategy.title", str(problems[0]))
+        self.assertIn("NUL", str(problems[0]))
