@@ -6,6 +6,7 @@ the file as it reads on the page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -81,7 +82,9 @@ def _nul_character_at(data: Any, path: str) -> str | None:
     if isinstance(data, str):
         return path if "\x00" in data else None
     if isinstance(data, dict):
-        items: Any = ((f"{path}.{k}" if path else str(k), k, v) for k, v in data.items())
+        items: Iterator[tuple[str, Any, Any]] = (
+            (f"{path}.{k}" if path else str(k), k, v) for k, v in data.items()
+        )
     elif isinstance(data, list):
         items = ((f"{path}[{i + 1}]", "", v) for i, v in enumerate(data))
     else:
