@@ -96,7 +96,6 @@ def ensure_element_kinds(
     return made
 
 
-
 def _plural_of(name: str) -> str:
     """English plurals good enough for kind names: "policy" → "policies", "focus" → "focuses"."""
     if len(name) > 1 and name.endswith("y") and name[-2].lower() not in "aeiou":
@@ -104,6 +103,7 @@ def _plural_of(name: str) -> str:
     if name.endswith(("s", "x", "z", "ch", "sh")):
         return name + "es"
     return name + "s"
+
 
 @transaction.atomic
 def add_element_kind(

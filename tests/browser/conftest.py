@@ -12,10 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
+from lodestar.accounts.models import User
+from lodestar.core import services as core_services
 from lodestar.core.demo import DEMO_PASSWORD, load_demo
 from lodestar.core.models import Organisation
+from lodestar.core.roles import Role
+from lodestar.governance import services as governance_services
+from lodestar.governance.models import Committee
+from lodestar.strategy import services as strategy_services
+from lodestar.strategy.models import ElementKind, Strategy
 from tests.browser.helpers import Axe, Screenshot, SignIn
 
 # Playwright's sync API keeps an asyncio event loop running in the test thread, and
@@ -78,10 +86,73 @@ def page(chromium: Browser, live_server: Any) -> Iterator[Page]:
 
 
 @pytest.fixture
+def signed_out_page(chromium: Browser, live_server: Any) -> Iterator[Page]:
+    """A second page in a context of its own, so a test can look at the site as the
+    public do while `page` stays signed in; it fails the test on missing files too."""
+    context = chromium.new_context(base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route(lambda url: not url.startswith(live_server.url), lambda r: r.abort())
+    page = context.new_page()
+    broken: list[str] = []
+
+    def note_broken(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type in SUBRESOURCES:
+            broken.append(f"{response.status} {response.url}")
+
+    page.on("response", note_broken)
+    yield page
+    context.close()
+    assert not broken, "The page asked for files the server could not give:\n" + "\n".join(broken)
+
+
+@pytest.fixture
 def demo(transactional_db: None) -> dict[str, Organisation]:
     """The demo organisations and people, by ODS code, in the live server's database."""
     load_demo()
     return {o.ods_code: o for o in Organisation.objects.all()}
+
+
+@pytest.fixture
+def new_trust(demo: dict[str, Organisation]) -> Organisation:
+    """A fictional trust in the demo's Derbyshire system with no board and no strategy,
+    run by the demo administrator, with the demo's executive director on its board."""
+    trust = core_services.create_organisation(
+        None,
+        name="Peak Valleys Community Health NHS Trust",
+        ods_code="XPV",
+        kind=Organisation.Kind.NHS_TRUST,
+        ics=demo["QJ2"].ics,
+        summary="Community services for the Peak valleys (fictional, for the tests).",
+    )
+    for username, role in (("admin", Role.ADMINISTRATOR), ("exec", Role.EXECUTIVE_DIRECTOR)):
+        core_services.add_member(None, trust, User.objects.get(username=username), role)
+    return trust
+
+
+@pytest.fixture
+def icb_plan(demo: dict[str, Organisation]) -> Strategy:
+    """The Derbyshire ICB's approved plan with its priorities: the demo's, if it has one,
+    so that tests never depend on whether it does."""
+    icb, today = demo["QJ2"], timezone.localdate()
+    found = Strategy.objects.current_for(icb, today)
+    if found is not None and found.elements.exists():
+        return found
+    plan = strategy_services.create_strategy(
+        None,
+        icb,
+        title="Joint forward plan (for the tests)",
+        kind=Strategy.Kind.FIVE_YEAR_PLAN,
+        start_year=today.year,
+        end_year=today.year + 4,
+        vision="Healthy lives for everyone in Derby and Derbyshire.",
+    )
+    policy = ElementKind.objects.get(organisation=icb, name="Guiding policy")
+    for title in ("Prevention first", "Care in the community"):
+        strategy_services.add_element(None, plan, kind=policy, title=title)
+    board = governance_services.create_committee(
+        None, icb, name="ICB Board (for the tests)", kind=Committee.Kind.BOARD
+    )
+    return strategy_services.approve_strategy(None, plan, approved_by=board, approved_on=today)
 
 
 @pytest.fixture
