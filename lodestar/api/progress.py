@@ -8,7 +8,6 @@ multipart form data to .../updates/with-files), checked as the page checks them.
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePath
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
@@ -30,7 +29,7 @@ from lodestar.api.lookups import refusals
 from lodestar.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ReasonQuery
 from lodestar.core.roles import Capability
 from lodestar.delivery import services
-from lodestar.delivery.evidence_files import CONTENT_TYPES, extension
+from lodestar.delivery.downloads import evidence_download
 from lodestar.delivery.models import Brag, Evidence, ProgressUpdate
 from lodestar.delivery.plan import exceptions_for, history_of
 
@@ -162,19 +161,7 @@ def evidence_file(request: HttpRequest, org: uuid.UUID, evidence: uuid.UUID) -> 
     target = Evidence.objects.filter(organisation=access.organisation, uuid=evidence).first()
     if target is None:
         raise Http404("This organisation has no such evidence.")
-    if not target.file:
-        raise Http404("This evidence is a link, not a file.")
-    name = PurePath(target.file.name or "evidence").name
-    content_type = CONTENT_TYPES.get(extension(name), "application/octet-stream")
-    try:
-        handle = target.file.open("rb")
-    except FileNotFoundError as e:
-        raise Http404("The evidence file is missing from storage.") from e
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    # Downloaded, never rendered: a browser must not guess the type and run it.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return evidence_download(target)
 
 
 @router.get(

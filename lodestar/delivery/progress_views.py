@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from lodestar.core.decorators import OrgRequest, org_view
 from lodestar.core.roles import Capability
 from lodestar.delivery import services
-from lodestar.delivery.evidence_files import CONTENT_TYPES, extension
+from lodestar.delivery.downloads import evidence_download
 from lodestar.delivery.forms import CompleteMilestoneForm, ProgressUpdateForm, add_service_errors
 from lodestar.delivery.models import Evidence
 from lodestar.delivery.periods import Frequency
@@ -92,19 +91,7 @@ def complete_milestone(request: OrgRequest, milestone: uuid.UUID) -> HttpRespons
 def evidence_file(request: OrgRequest, evidence: uuid.UUID) -> FileResponse:
     """The only way to read an evidence file: it is never served from a public URL."""
     target = get_object_or_404(Evidence, uuid=evidence, organisation=request.organisation)
-    if not target.file:
-        raise Http404("This evidence is a link, not a file.")
-    name = PurePath(target.file.name or "evidence").name
-    content_type = CONTENT_TYPES.get(extension(name), "application/octet-stream")
-    try:
-        handle = target.file.open("rb")
-    except FileNotFoundError as e:
-        raise Http404("The evidence file is missing from storage.") from e
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    # Downloaded, never rendered: a browser must not guess the type and run it.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return evidence_download(target)
 
 
 @org_view(Capability.VIEW_STRATEGY)
