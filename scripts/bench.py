@@ -59,7 +59,7 @@ def main() -> None:
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     print(f"Lodestar foundation benchmarks on {vendor}")  # noqa: T201
-    timed("load the demo data (4 organisations, 15 people)", load_demo)
+    timed("load the demo (4 organisations, 22 people, 4 strategies)", load_demo)
     org = Organisation.objects.get(ods_code="RXM")
     admin = User.objects.get(username="admin")
 
@@ -79,12 +79,67 @@ def main() -> None:
     for name in ("core:organisation_home", "core:members", "audit:organisation_log"):
         url = reverse(name, args=[org.uuid])
         timed(f"render {name} (median of 50)", lambda url=url: client.get(url), repeat=50)
+    _strategy_figures(client, org)
     backup = Path(tmp) / "backup.json"
     timed(
         "lodestar backup of the whole database",
         lambda: call_command("backup", str(backup), verbosity=0),
     )
     print(f"{'':<58} = {backup.stat().st_size / 1024:,.0f} KiB")  # noqa: T201
+
+
+def _strategy_figures(client: Client, org: Organisation) -> None:
+    """Pages and files of the demo's Derbyshire Healthcare strategy."""
+    from django.core.cache import cache  # noqa: PLC0415 - after django.setup()
+
+    from lodestar.strategy.exchange import (  # noqa: PLC0415
+        Format,
+        export_strategy,
+        import_strategy,
+    )
+    from lodestar.strategy.models import Strategy  # noqa: PLC0415
+
+    strategy = Strategy.objects.filter(organisation=org).order_by("-version").first()
+    assert strategy is not None
+    args = [org.uuid, strategy.uuid]
+    pages = [
+        ("strategy:detail", args),
+        ("delivery:plan", args),
+        ("alignment:matrix", args),
+        ("alignment:check", args),
+        ("objectives:thread", args),
+        ("objectives:my_part", [org.uuid]),
+        ("delivery:exceptions", [org.uuid]),
+        ("public_strategy:strategy", [org.ods_code]),
+    ]
+    for name, url_args in pages:
+        url = reverse(name, args=url_args)
+        timed(f"render {name} (median of 20)", lambda url=url: client.get(url), repeat=20)
+    pdf_url = reverse("public_strategy:plan_pdf", args=[org.ods_code])
+
+    def fresh_pdf() -> None:
+        cache.clear()  # the view keeps PDFs for ten minutes; measure the real work
+        client.get(pdf_url)
+
+    timed("plan on a page as PDF (WeasyPrint, median of 5)", fresh_pdf, repeat=5)
+    yaml_file = export_strategy(strategy, Format.YAML)
+    timed(
+        "export the strategy and plan as YAML (median of 10)",
+        lambda: export_strategy(strategy, Format.YAML),
+        repeat=10,
+    )
+    timed(
+        "export the strategy and plan as Excel (median of 10)",
+        lambda: export_strategy(strategy, Format.XLSX),
+        repeat=10,
+    )
+    # The same plan again under a new title, so it is a new strategy of the same trust
+    # (its people and committees are there already).
+    copy = yaml_file.replace(f"title: {strategy.title}".encode(), b"title: Bench copy", 1)
+    timed(
+        "import that YAML as a new strategy (all or nothing)",
+        lambda: import_strategy(None, org, copy, Format.YAML, create_kinds=True),
+    )
 
 
 if __name__ == "__main__":
