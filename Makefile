@@ -44,9 +44,10 @@ migrations-check: install
 	SECRET_KEY=migrations-check-only-not-a-real-secret-key DJANGO_SETTINGS_MODULE=tests.settings \
 		.venv/bin/python manage.py makemigrations --check --dry-run
 
-## bench: benchmarks that print figures (SQLite unless DATABASE_URL says otherwise)
+## bench: benchmarks that print figures (SQLite unless DATABASE_URL says otherwise; SPC engine)
 bench: install
 	.venv/bin/python scripts/bench.py
+	.venv/bin/python scripts/bench_spc.py
 
 ## ci: everything CI runs, on the database named by DATABASE_URL
 ci: check test

@@ -1,0 +1,1 @@
+"""Performance monitoring: metrics, statistical process control and the performance report."""
