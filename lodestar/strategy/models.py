@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
-from lodestar.core.models import Organisation, OrgOwnedModel, OrgOwnedQuerySet
+from lodestar.core.models import Organisation, OrgOwnedModel, OrgOwnedQuerySet, PartnerGrant
 from lodestar.governance.models import Committee
 
 
@@ -34,6 +36,15 @@ class Domain(models.TextChoices):
 class StrategyQuerySet(OrgOwnedQuerySet["Strategy"]):
     def approved(self) -> StrategyQuerySet:
         return self.filter(status=Strategy.Status.APPROVED)
+
+    def readable_by(self, organisation: Organisation) -> StrategyQuerySet:
+        """An organisation's own strategies, joint ones, and those partners shared with it."""
+        shared = PartnerGrant.objects.filter(
+            partner=organisation, content_type=ContentType.objects.get_for_model(Strategy)
+        ).values("object_uuid")
+        return self.filter(
+            Q(organisation=organisation) | Q(joint_owners=organisation) | Q(uuid__in=shared)
+        ).distinct()
 
     def current_for(self, organisation: Organisation, on: datetime.date) -> Strategy | None:
         """The approved strategy in force on a date, for public pages and "my part"."""

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(S + "status/", views.change_status, name="change_status"),
     path(S + "approve/", views.approve_strategy, name="approve"),
     path(S + "new-version/", views.start_new_version, name="new_version"),
+    path(S + "share/", views.share_strategy, name="share"),
     path(S + "compare/<uuid:other>/", views.compare, name="compare"),
     path(S + "values/new/", element_views.new_value, name="new_value"),
     path(S + "values/<uuid:value>/edit/", element_views.edit_value, name="edit_value"),

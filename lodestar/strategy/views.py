@@ -13,14 +13,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lodestar.accounts.models import User
+from lodestar.core import services as core_services
 from lodestar.core.decorators import OrgRequest, org_view
+from lodestar.core.models import Organisation, PartnerGrant
 from lodestar.core.roles import Capability
 from lodestar.strategy import services
 from lodestar.strategy.compare import compare_versions
@@ -38,10 +40,9 @@ GROUPS = [
 
 
 def readable_strategy(request: OrgRequest, strategy: uuid.UUID) -> Strategy:
-    """Our own strategies, and joint strategies we share in keeping."""
-    org = request.organisation
+    """Our own strategies, joint ones we share in keeping, and ones partners shared."""
     return get_object_or_404(
-        Strategy.objects.filter(Q(organisation=org) | Q(joint_owners=org)).distinct(),
+        Strategy.objects.readable_by(request.organisation).select_related("organisation"),
         uuid=strategy,
     )
 
@@ -102,6 +103,8 @@ def detail_context(request: OrgRequest, strategy: Strategy) -> dict[str, Any]:
     line = _line_of(strategy)
     return {
         "strategy": strategy,
+        # Plans, checks and files belong to the keeper; partners read the strategy alone.
+        "own": own,
         "values": strategy.values.order_by("order", "id"),
         "element_groups": [
             (kind, list(items)) for kind, items in groupby(elements, lambda e: e.kind)
@@ -112,6 +115,11 @@ def detail_context(request: OrgRequest, strategy: Strategy) -> dict[str, Any]:
         "next_version": line[line.index(strategy) + 1] if line[-1] != strategy else None,
         "can_edit": own and Capability.EDIT_STRATEGY in caps and not strategy.is_frozen,
         "can_approve": own and Capability.APPROVE_STRATEGY in caps and not strategy.is_frozen,
+        "can_share": own and Capability.MANAGE_PARTNER_GRANTS in caps,
+        "shared_with": PartnerGrant.objects.filter(
+            organisation=request.organisation, object_uuid=strategy.uuid
+        ).select_related("partner"),
+        "partners": Organisation.objects.exclude(pk=request.organisation.pk),
         "can_start_version": own
         and Capability.EDIT_STRATEGY in caps
         and strategy.status == Strategy.Status.APPROVED
@@ -136,6 +144,10 @@ def strategy_list(request: OrgRequest) -> HttpResponse:
             "-start_year", "title", "-version"
         ),
         "joint": Strategy.objects.filter(joint_owners=org).select_related("organisation"),
+        "shared": Strategy.objects.readable_by(org)
+        .exclude(organisation=org)
+        .exclude(joint_owners=org)
+        .select_related("organisation"),
         "can_edit": Capability.EDIT_STRATEGY in request.capabilities,
     }
     return render(request, "strategy/strategy_list.html", context)
@@ -300,3 +312,31 @@ def add_element_kind(request: OrgRequest) -> HttpResponse:
             messages.success(request, f"{kind.name} added.")
             return redirect("strategy:element_kinds", request.organisation.uuid)
     return _kinds_page(request, form, status=400)
+
+
+@require_POST
+@org_view(Capability.MANAGE_PARTNER_GRANTS)
+def share_strategy(request: OrgRequest, strategy: uuid.UUID) -> HttpResponse:
+    """Let a partner organisation read this strategy, even while it is a draft."""
+    target = own_strategy(request, strategy)
+    chosen = _uuid_or_none(request.POST.get("partner"))
+    partner = Organisation.objects.filter(uuid=chosen).first() if chosen else None
+    if partner is None:
+        messages.error(request, "Choose the partner organisation to share the strategy with.")
+        return redirect(detail_url(target, "sharing"))
+    try:
+        core_services.grant_partner_access(
+            request.user, request.organisation, partner, target, request.POST.get("note", "")
+        )
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+    else:
+        messages.success(request, f"{partner.name} can now read {target.title}.")
+    return redirect(detail_url(target, "sharing"))
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
