@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from lodestar.core import services
 from lodestar.core.decorators import SESSION_KEY, OrgRequest, org_view
 from lodestar.core.forms import AddMemberForm, NewOrganisationForm, OrganisationForm, ReasonForm
 from lodestar.core.models import Membership, Organisation, PartnerGrant
+from lodestar.core.parsing import parse_uuid
 from lodestar.core.roles import Capability, Role
 
 
@@ -24,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return public_index(request)
     mine = Organisation.objects.for_user(request.user)
-    remembered = _parse_uuid(str(request.session.get(SESSION_KEY, "")))
+    remembered = parse_uuid(request.session.get(SESSION_KEY))
     current = (remembered and mine.filter(uuid=remembered).first()) or mine.first()
     if current is None:
         return render(request, "core/no_organisation.html")
@@ -46,18 +45,11 @@ def public_organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
 @login_required
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     mine = Organisation.objects.for_user(request.user)
-    chosen_uuid = _parse_uuid(request.GET.get("organisation", ""))
+    chosen_uuid = parse_uuid(request.GET.get("organisation"))
     chosen = mine.filter(uuid=chosen_uuid).first() if chosen_uuid else None
     if chosen is None:
         raise Http404("No such organisation.")
     return redirect("core:organisation_home", chosen.uuid)
-
-
-def _parse_uuid(value: str) -> str | None:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
 
 
 @login_required

@@ -23,6 +23,7 @@ from lodestar.accounts.models import User
 from lodestar.core import services as core_services
 from lodestar.core.decorators import OrgRequest, org_view
 from lodestar.core.models import Organisation, PartnerGrant
+from lodestar.core.parsing import parse_uuid
 from lodestar.core.roles import Capability
 from lodestar.strategy import services
 from lodestar.strategy.compare import compare_versions
@@ -319,7 +320,7 @@ def add_element_kind(request: OrgRequest) -> HttpResponse:
 def share_strategy(request: OrgRequest, strategy: uuid.UUID) -> HttpResponse:
     """Let a partner organisation read this strategy, even while it is a draft."""
     target = own_strategy(request, strategy)
-    chosen = _uuid_or_none(request.POST.get("partner"))
+    chosen = parse_uuid(request.POST.get("partner"))
     partner = Organisation.objects.filter(uuid=chosen).first() if chosen else None
     if partner is None:
         messages.error(request, "Choose the partner organisation to share the strategy with.")
@@ -333,10 +334,3 @@ def share_strategy(request: OrgRequest, strategy: uuid.UUID) -> HttpResponse:
     else:
         messages.success(request, f"{partner.name} can now read {target.title}.")
     return redirect(detail_url(target, "sharing"))
-
-
-def _uuid_or_none(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value or "")
-    except ValueError:
-        return None
