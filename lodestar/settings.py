@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "lodestar.governance",
     "lodestar.strategy",
     "lodestar.delivery",
+    "lodestar.performance",
+    "lodestar.risk",
     "lodestar.api",
     # Serves the API docs page's Swagger UI from our own static files, not a CDN.
     "ninja",

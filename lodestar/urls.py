@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("lodestar.strategy.public_urls")),
     path("", include("lodestar.delivery.urls")),
     path("", include("lodestar.delivery.objective_urls")),
+    path("", include("lodestar.performance.urls")),
+    path("", include("lodestar.risk.urls")),
     path("", include("lodestar.governance.urls")),
     path("", include("lodestar.core.urls")),
 ]

@@ -38,6 +38,16 @@ class Capability(StrEnum):
     POST_PROGRESS_UPDATE = "post_progress_update"
     MANAGE_TEAM_OBJECTIVES = "manage_team_objectives"
     MANAGE_COMMITTEES = "manage_committees"
+    # Performance monitoring (issue 4).
+    VIEW_PERFORMANCE = "view_performance"
+    MANAGE_METRICS = "manage_metrics"
+    SUBMIT_METRIC_DATA = "submit_metric_data"
+    WRITE_METRIC_NARRATIVE = "write_metric_narrative"
+    # The Board Assurance Framework and risk register (issue 5). Executives may edit only
+    # the risks they lead; the services check that.
+    VIEW_RISKS = "view_risks"
+    EDIT_OWN_RISKS = "edit_own_risks"
+    MANAGE_RISKS = "manage_risks"
 
 
 # How each capability reads in "Your role here does not let you ...".
@@ -54,10 +64,20 @@ CAPABILITY_PHRASES: dict[Capability, str] = {
     Capability.POST_PROGRESS_UPDATE: "post progress updates",
     Capability.MANAGE_TEAM_OBJECTIVES: "manage team objectives",
     Capability.MANAGE_COMMITTEES: "manage boards and committees",
+    Capability.VIEW_PERFORMANCE: "read the performance report",
+    Capability.MANAGE_METRICS: "change metric definitions",
+    Capability.SUBMIT_METRIC_DATA: "submit metric data",
+    Capability.WRITE_METRIC_NARRATIVE: "write the commentary on metrics",
+    Capability.VIEW_RISKS: "read the Board Assurance Framework or the risk register",
+    Capability.EDIT_OWN_RISKS: "change the risks you lead",
+    Capability.MANAGE_RISKS: "manage the Board Assurance Framework and the risk register",
 }
 
-_EVERY_MEMBER = frozenset({Capability.VIEW_ORGANISATION, Capability.VIEW_STRATEGY})
-_BOARD = _EVERY_MEMBER | {Capability.VIEW_AUDIT}
+_EVERY_MEMBER = frozenset(
+    {Capability.VIEW_ORGANISATION, Capability.VIEW_STRATEGY, Capability.VIEW_PERFORMANCE}
+)
+# Board members read the BAF; other roles see nothing of it.
+_BOARD = _EVERY_MEMBER | {Capability.VIEW_AUDIT, Capability.VIEW_RISKS}
 _DELIVERY = frozenset(
     {
         Capability.EDIT_DELIVERY_PLAN,
@@ -70,10 +90,23 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(Capability),
     # The chair records the board's decisions; strategy itself is written by executives.
     Role.CHAIR: _BOARD | {Capability.APPROVE_STRATEGY},
-    Role.NON_EXECUTIVE_DIRECTOR: _EVERY_MEMBER,
-    Role.EXECUTIVE_DIRECTOR: _EVERY_MEMBER | _DELIVERY | {Capability.EDIT_STRATEGY},
+    Role.NON_EXECUTIVE_DIRECTOR: _EVERY_MEMBER | {Capability.VIEW_RISKS},
+    Role.EXECUTIVE_DIRECTOR: _EVERY_MEMBER
+    | _DELIVERY
+    | {
+        Capability.EDIT_STRATEGY,
+        Capability.WRITE_METRIC_NARRATIVE,
+        Capability.VIEW_RISKS,
+        Capability.EDIT_OWN_RISKS,
+    },
     Role.MANAGER: _EVERY_MEMBER | _DELIVERY,
-    Role.ANALYST: _EVERY_MEMBER,
+    # Analysts keep the metrics and their data, and draft commentary for executives.
+    Role.ANALYST: _EVERY_MEMBER
+    | {
+        Capability.MANAGE_METRICS,
+        Capability.SUBMIT_METRIC_DATA,
+        Capability.WRITE_METRIC_NARRATIVE,
+    },
     # Governance teams keep the audit trail, the strategy documents and the committees.
     Role.GOVERNANCE_OFFICER: _BOARD
     | {
@@ -81,6 +114,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.APPROVE_STRATEGY,
         Capability.EDIT_DELIVERY_PLAN,
         Capability.MANAGE_COMMITTEES,
+        Capability.MANAGE_METRICS,
+        Capability.WRITE_METRIC_NARRATIVE,
+        Capability.MANAGE_RISKS,
     },
     Role.STAFF_MEMBER: _EVERY_MEMBER,
     Role.SPEAK_UP_GUARDIAN: _EVERY_MEMBER,

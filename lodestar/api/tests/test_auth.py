@@ -15,6 +15,8 @@ from lodestar.api.api import api
 from lodestar.api.tests.helpers import API, ApiTestCase
 from lodestar.api.tests.issue3_endpoints import ENDPOINTS as ISSUE3_ENDPOINTS
 from lodestar.api.tests.issue3_endpoints import PUBLIC_ENDPOINTS as ISSUE3_PUBLIC_ENDPOINTS
+from lodestar.api.tests.performance_endpoints import ENDPOINTS as PERFORMANCE_ENDPOINTS
+from lodestar.api.tests.risk_endpoints import ENDPOINTS as RISK_ENDPOINTS
 from lodestar.core import services
 from lodestar.core.models import Membership, PartnerGrant
 from tests.grantable.models import Note
@@ -77,8 +79,10 @@ class EndpointAccessTests(ApiTestCase):
             for method in operations
         }
         # Strategy and delivery endpoints have their own table and access tests.
+        # So do performance (issue 4) and risk (issue 5) endpoints.
         issue3 = set(ISSUE3_ENDPOINTS) | ISSUE3_PUBLIC_ENDPOINTS
-        self.assertEqual(listed, set(ORGANISATION_ENDPOINTS) | OTHER_ENDPOINTS | issue3)
+        later = PERFORMANCE_ENDPOINTS | RISK_ENDPOINTS
+        self.assertEqual(listed, set(ORGANISATION_ENDPOINTS) | OTHER_ENDPOINTS | issue3 | later)
 
     def test_a_user_from_another_trust_gets_not_found_from_every_endpoint(self) -> None:
         before = self.state()

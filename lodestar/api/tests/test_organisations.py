@@ -29,7 +29,15 @@ class ReadOrganisationTests(ApiTestCase):
         self.assertEqual(data["uuid"], str(self.org.uuid))
         self.assertEqual(data["ics"], "Test ICS")
         self.assertEqual(data["kind_label"], "NHS foundation trust")
-        self.assertEqual(data["capabilities"], ["view_organisation", "view_strategy"])
+        analysts_may = [
+            "manage_metrics",
+            "submit_metric_data",
+            "view_organisation",
+            "view_performance",
+            "view_strategy",
+            "write_metric_narrative",
+        ]
+        self.assertEqual(data["capabilities"], analysts_may)
 
     def test_the_public_list_needs_no_sign_in_and_gives_only_public_facts(self) -> None:
         self.org.summary = "Private until published."
