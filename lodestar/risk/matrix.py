@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from lodestar.core.models import Organisation
 from lodestar.risk import scoring
-from lodestar.risk.models import RiskSettings
+from lodestar.risk.models import OperationalRisk, RiskSettings, StrategicRisk
 
 
 def default_settings_values() -> dict[str, object]:
@@ -42,6 +42,15 @@ class Graded:
 
 
 @dataclass(frozen=True)
+class MatrixRow:
+    """One likelihood rating across the five consequences, for drawing the matrix."""
+
+    likelihood: int
+    descriptor: str
+    cells: tuple[Graded, ...]
+
+
+@dataclass(frozen=True)
 class Matrix:
     likelihood: tuple[str, ...]
     consequence: tuple[str, ...]
@@ -57,6 +66,17 @@ class Matrix:
         """A stored band name's band in today's matrix (None if the bands changed since)."""
         return next((b for b in self.bands if b.name == name), None)
 
+    def rows(self) -> tuple[MatrixRow, ...]:
+        """The 5x5 matrix as risk managers draw it: likelihood 5 at the top."""
+        return tuple(
+            MatrixRow(
+                likelihood,
+                self.likelihood[likelihood - 1],
+                tuple(self.grade(likelihood, consequence) for consequence in range(1, 6)),
+            )
+            for likelihood in range(5, 0, -1)
+        )
+
 
 def matrix_of(settings: RiskSettings) -> Matrix:
     return Matrix(
@@ -70,3 +90,37 @@ def matrix_of(settings: RiskSettings) -> Matrix:
 
 def matrix_for(organisation: Organisation) -> Matrix:
     return matrix_of(risk_settings_for(organisation))
+
+
+POSITIONS = ("inherent", "current", "target")
+
+
+def open_risks(organisation: Organisation) -> list[StrategicRisk | OperationalRisk]:
+    """Every open strategic risk, then every open operational risk, by reference."""
+    return [
+        *StrategicRisk.objects.filter(organisation=organisation).open().order_by("reference"),
+        *OperationalRisk.objects.filter(organisation=organisation).open().order_by("reference"),
+    ]
+
+
+def regraded_values(matrix: Matrix, risk: StrategicRisk | OperationalRisk) -> dict[str, object]:
+    """The scores and bands `matrix` would give a risk, where they differ from those stored."""
+    changes: dict[str, object] = {}
+    for position in POSITIONS:
+        graded = matrix.grade(
+            getattr(risk, f"{position}_likelihood"), getattr(risk, f"{position}_consequence")
+        )
+        for field, value in (
+            (f"{position}_score", graded.score),
+            (f"{position}_band", graded.band.name),
+        ):
+            if getattr(risk, field) != value:
+                changes[field] = value
+    return changes
+
+
+def out_of_date(
+    organisation: Organisation, matrix: Matrix
+) -> list[StrategicRisk | OperationalRisk]:
+    """Open risks graded under an earlier matrix (their stored bands are not today's)."""
+    return [risk for risk in open_risks(organisation) if regraded_values(matrix, risk)]
