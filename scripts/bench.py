@@ -59,7 +59,7 @@ def main() -> None:
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     print(f"Lodestar foundation benchmarks on {vendor}")  # noqa: T201
-    timed("load the demo (4 organisations, 22 people, 4 strategies)", load_demo)
+    timed("load the demo (8 organisations, 36 people, 4 strategies, 36 metrics)", load_demo)
     org = Organisation.objects.get(ods_code="RXM")
     admin = User.objects.get(username="admin")
 

@@ -1,21 +1,28 @@
-"""Demo data: the four seed organisations, a fictional person for every role, and the
-organisations' published strategies with illustrative delivery plans.
+"""Demo data: the four seed organisations and four acute trusts, a fictional person for
+every role, the seed organisations' published strategies with illustrative delivery plans,
+and performance metrics.
 
 Organisation names and ODS codes are real (NHS Organisation Data Service). Every person
 is invented. Loading twice changes nothing: each step looks for what it would make.
-The strategies are loaded by lodestar.strategy.demo, whose README says what is real.
+The strategies are loaded by lodestar.strategy.demo and the metrics (real A&E data for
+the acute trusts, illustrative metrics for two seed trusts) by lodestar.performance.demo;
+their READMEs say what is real.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from lodestar.accounts.models import User
 from lodestar.core import services
 from lodestar.core.models import Membership, Organisation
 from lodestar.core.roles import Role
+from lodestar.performance.demo import load_metrics
 from lodestar.strategy.demo import load_strategies
 
 # Every demo account has this password. It is for local demonstration only.
@@ -79,7 +86,68 @@ ORGANISATIONS = [
         "Plans and buys health services for the people of Derby and Derbyshire.",
         "https://joinedupcarederbyshire.co.uk/",
     ),
+    # The acute trusts, whose real A&E figures are the demo's real performance data.
+    DemoOrganisation(
+        "RTG",
+        "University Hospitals of Derby and Burton NHS Foundation Trust",
+        Organisation.Kind.NHS_FOUNDATION_TRUST,
+        DERBYSHIRE_ICS,
+        "Hospital services for Derby, Burton and the surrounding area, at the Royal Derby "
+        "Hospital, Queen's Hospital Burton and community hospitals.",
+        "https://www.uhdb.nhs.uk/",
+    ),
+    DemoOrganisation(
+        "RFS",
+        "Chesterfield Royal Hospital NHS Foundation Trust",
+        Organisation.Kind.NHS_FOUNDATION_TRUST,
+        DERBYSHIRE_ICS,
+        "Hospital services for north Derbyshire at Chesterfield Royal Hospital.",
+        "https://www.chesterfieldroyal.nhs.uk/",
+    ),
+    DemoOrganisation(
+        "RX1",
+        "Nottingham University Hospitals NHS Trust",
+        Organisation.Kind.NHS_TRUST,
+        NOTTINGHAMSHIRE_ICS,
+        "Hospital and specialist services at the Queen's Medical Centre and Nottingham "
+        "City Hospital.",
+        "https://www.nuh.nhs.uk/",
+    ),
+    DemoOrganisation(
+        "RK5",
+        "Sherwood Forest Hospitals NHS Foundation Trust",
+        Organisation.Kind.NHS_FOUNDATION_TRUST,
+        NOTTINGHAMSHIRE_ICS,
+        "Hospital services for mid Nottinghamshire at King's Mill, Newark and Mansfield "
+        "Community hospitals.",
+        "https://www.sfh-tr.nhs.uk/",
+    ),
 ]
+
+
+def _acute_trust_people(
+    prefix: str,
+    ods_code: str,
+    chair: tuple[str, str],
+    executive: tuple[str, str],
+    analyst: tuple[str, str],
+) -> list[DemoPerson]:
+    """An acute trust's chair, the chief operating officer who leads its A&E metrics, and
+    the analyst who keeps them."""
+    return [
+        DemoPerson(f"{prefix}.chair", *chair, ods_code, Role.CHAIR, "Chair"),
+        DemoPerson(
+            f"{prefix}.exec",
+            *executive,
+            ods_code,
+            Role.EXECUTIVE_DIRECTOR,
+            "Chief Operating Officer",
+        ),
+        DemoPerson(
+            f"{prefix}.analyst", *analyst, ods_code, Role.ANALYST, "Senior performance analyst"
+        ),
+    ]
+
 
 # Fictional people. The usernames say what each persona is for.
 PEOPLE = [
@@ -143,6 +211,17 @@ PEOPLE = [
         "dchs.finance", "Kwame", "Mensah", "RY8", Role.EXECUTIVE_DIRECTOR, "Director of Finance"
     ),
     DemoPerson(
+        "dchs.people", "Hannah", "Cole", "RY8", Role.EXECUTIVE_DIRECTOR, "Director of People"
+    ),
+    DemoPerson(
+        "dchs.operations",
+        "Stuart",
+        "Reid",
+        "RY8",
+        Role.EXECUTIVE_DIRECTOR,
+        "Chief Operating Officer",
+    ),
+    DemoPerson(
         "dchs.manager", "Lucy", "Barker", "RY8", Role.MANAGER, "Community services manager"
     ),
     DemoPerson("notts.admin", "Nia", "Fletcher", "RHA", Role.ADMINISTRATOR, "Head of digital"),
@@ -151,6 +230,18 @@ PEOPLE = [
     ),
     DemoPerson("icb.admin", "Isla", "Grant", "QJ2", Role.ADMINISTRATOR, "Head of strategy"),
     DemoPerson("icb.analyst", "Ravi", "Patel", "QJ2", Role.ANALYST, "Population health analyst"),
+    *_acute_trust_people(
+        "uhdb", "RTG", ("Judith", "Carver"), ("Femi", "Adebayo"), ("Laura", "Jennings")
+    ),
+    *_acute_trust_people(
+        "crh", "RFS", ("Robert", "Hale"), ("Claire", "Thornton"), ("Imran", "Hussain")
+    ),
+    *_acute_trust_people(
+        "nuh", "RX1", ("Patricia", "Wong"), ("Michael", "Brennan"), ("Zoe", "Clarke")
+    ),
+    *_acute_trust_people(
+        "sfh", "RK5", ("Andrew", "Fielding"), ("Sarah", "Kaur"), ("Joe", "Bennett")
+    ),
 ]
 
 
@@ -159,9 +250,12 @@ def load_demo() -> list[str]:
     """Load the demo data; return a line for each thing made (none on a second run)."""
     made: list[str] = []
     organisations = {o.ods_code: _organisation(o, made) for o in ORGANISATIONS}
-    _user("siteadmin", "Sam", "Ashworth", made, superuser=True)
+    # Every demo account has the same published password, so one hash serves them all:
+    # Argon2 is slow on purpose, and hashing once per account took most of the load time.
+    password = functools.cache(lambda: make_password(DEMO_PASSWORD))
+    _user("siteadmin", "Sam", "Ashworth", made, password, superuser=True)
     for person in PEOPLE:
-        user = _user(person.username, person.first_name, person.last_name, made)
+        user = _user(person.username, person.first_name, person.last_name, made, password)
         organisation = organisations[person.ods_code]
         if not Membership.objects.filter(
             organisation=organisation, user=user, role=person.role
@@ -169,6 +263,7 @@ def load_demo() -> list[str]:
             services.add_member(None, organisation, user, person.role, person.job_title)
             made.append(f"{user.username} is {person.role.label} at {organisation.ods_code}")
     load_strategies(made)
+    load_metrics(made)
     return made
 
 
@@ -189,7 +284,13 @@ def _organisation(demo: DemoOrganisation, made: list[str]) -> Organisation:
 
 
 def _user(
-    username: str, first: str, last: str, made: list[str], *, superuser: bool = False
+    username: str,
+    first: str,
+    last: str,
+    made: list[str],
+    password: Callable[[], str],
+    *,
+    superuser: bool = False,
 ) -> User:
     user = User.objects.filter(username=username).first()
     if user is not None:
@@ -201,8 +302,8 @@ def _user(
         email=f"{username}@example.nhs.uk",
         is_superuser=superuser,
         is_staff=superuser,
+        password=password(),
     )
-    user.set_password(DEMO_PASSWORD)
     user.save()
     made.append(f"user {username}")
     return user
