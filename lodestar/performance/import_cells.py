@@ -17,14 +17,11 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from lodestar.performance.models import Frequency, Metric, Unit
-from lodestar.performance.services import RATIO_TOLERANCE
+from lodestar.performance.services import MAX_MAGNITUDE, RATIO_TOLERANCE
 
 # A workbook is a zip: refuse one that would unpack to far more than any real file.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 NOTE_LENGTH = 300
-# Far beyond any count, rate or budget, and small enough that the SPC arithmetic on it
-# (differences, sums of many points) cannot overflow.
-MAX_MAGNITUDE = 1e15
 SHEET_NAME = "observations"
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -262,12 +262,18 @@ def delete_metric(actor: User | None, metric: Metric, reason: str = "") -> None:
 
 # Observations ------------------------------------------------------------------------------
 
+# Far beyond any count, rate or budget, and small enough that the SPC arithmetic on it
+# (differences and sums of many points) cannot overflow to infinity.
+MAX_MAGNITUDE = 1e15
+
 
 def _number_problem(name: str, number: object) -> str | None:
     if isinstance(number, bool) or not isinstance(number, int | float):
         return f"The {name} must be a number."
     if not math.isfinite(number):
         return f"The {name} must be a finite number."
+    if abs(number) > MAX_MAGNITUDE:
+        return f"The {name} must be below {MAX_MAGNITUDE:,.0f}."
     return None
 
 
