@@ -14,7 +14,11 @@ from lodestar.api import (
     objectives,
     organisations,
     partner_grants,
+    performance,
     progress,
+    risk_controls,
+    risk_register,
+    risks,
     strategies,
     strategy_content,
     strategy_files,
@@ -57,6 +61,12 @@ api.add_router("/organisations", delivery.router)
 api.add_router("/organisations", progress.router)
 api.add_router("/organisations", objectives.router)
 api.add_router("/organisations", committees.router)
+# Performance metrics and their analysis (issue 4).
+api.add_router("/organisations", performance.router)
+# The Board Assurance Framework and the risk register (issue 5).
+api.add_router("/organisations", risks.router)
+api.add_router("/organisations", risk_controls.router)
+api.add_router("/organisations", risk_register.router)
 api.add_router("/public", strategy_files.public_router)
 
 

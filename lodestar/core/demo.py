@@ -23,6 +23,7 @@ from lodestar.core import services
 from lodestar.core.models import Membership, Organisation
 from lodestar.core.roles import Role
 from lodestar.performance.demo import load_metrics
+from lodestar.risk.demo import load_risks
 from lodestar.strategy.demo import load_strategies
 
 # Every demo account has this password. It is for local demonstration only.
@@ -264,6 +265,8 @@ def load_demo() -> list[str]:
             made.append(f"{user.username} is {person.role.label} at {organisation.ods_code}")
     load_strategies(made)
     load_metrics(made)
+    # After the metrics, so that risks link to them on the first load.
+    load_risks(made)
     return made
 
 
