@@ -184,7 +184,7 @@ REVIEWS = Sheet(
         Column("Score", "score", Kind.DERIVED, width=8),
         Column("Band", "band", Kind.DERIVED, width=11),
         Column("Rationale", "rationale", required=True, width=60),
-        Column("Reviewer", "reviewer", Kind.DERIVED, width=22),
+        Column("Reviewer", "reviewer", Kind.PERSON, width=22),
         Column("Committee", "committee", width=24),
     ),
 )

@@ -191,6 +191,8 @@ class Checker:
         """Resolve the names in a row of a long sheet, in place."""
         if row.sheet == ACTIONS.name and "owner" in row.values:
             row.values["owner"] = self.person(row, "Owner", row.values["owner"])
+        if row.sheet == REVIEWS.name and "reviewer" in row.values:
+            row.values["reviewer"] = self.person(row, "Reviewer", row.values["reviewer"])
         if row.sheet == REVIEWS.name and "committee" in row.values:
             row.values["committee"] = self._name(
                 row, "Committee", row.values["committee"], self.lookups.committees, "a committee"

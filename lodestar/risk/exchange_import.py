@@ -14,9 +14,9 @@ What an import does with each risk on the BAF sheet, found by its reference:
 * its controls, gaps in control, assurances, gaps in assurance and actions become those
   on the long sheets: ones already recorded are kept (and updated), others are added,
   and ones no longer listed are removed (each change audited);
-* reviews on the Reviews sheet that are not yet recorded are added, oldest first, with the
-  importer as reviewer (`services.record_review` records its actor); reviews are history,
-  so none is ever removed;
+* reviews on the Reviews sheet that are not yet recorded are added, oldest first, in the
+  name of the reviewer the row gives (a member of the organisation), or of the importer
+  when the Reviewer cell is empty; reviews are history, so none is ever removed;
 * the BAF sheet's current position and review dates are applied last, so they win;
 * a risk marked Closed or Merged is closed or merged; an import never reopens one.
 

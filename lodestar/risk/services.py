@@ -454,15 +454,19 @@ def record_review(
     rationale: str,
     committee: Committee | None = None,
     next_review_on: datetime.date | None = None,
+    reviewer: User | None = None,
 ) -> RiskReview:
     """A review's new current score becomes the risk's, unless a later review is on record.
 
     Recording an older review (filling in history) adds it to the trend and the chart
-    without overwriting the position the latest review set.
+    without overwriting the position the latest review set. The reviewer is the person
+    named (an import keeps who reviewed it), else the actor, else the executive lead (the
+    system, for demo data); whoever it is must be a member of the risk's organisation.
     """
     risk = StrategicRisk.objects.select_for_update().get(pk=risk.pk)
     require_risk_editor(actor, risk)
     _check_open(risk, "reviewed")
+    chosen = reviewer or actor or risk.executive_lead
     review = RiskReview(
         organisation=risk.organisation,
         risk=risk,
@@ -471,10 +475,14 @@ def record_review(
         consequence=consequence,
         rationale=rationale,
         committee=committee,
-        # The system (demo data, imports) records reviews in the executive lead's name.
-        reviewer=actor or risk.executive_lead,
+        reviewer=chosen,
     )
     errors = _review_errors(risk, review, next_review_on)
+    if not Membership.objects.filter(organisation=risk.organisation, user=chosen).exists():
+        errors["reviewer"] = [
+            f"{chosen.display_name} is not a member of {risk.organisation.name}: "
+            "name someone who is as the reviewer."
+        ]
     if errors:
         raise ValidationError(errors)
     graded = matrix_for(risk.organisation).grade(likelihood, consequence)

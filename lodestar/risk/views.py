@@ -26,7 +26,7 @@ from django.utils import timezone
 from lodestar.core.decorators import OrgRequest, org_view
 from lodestar.core.roles import Capability
 from lodestar.performance.analysis import analyse_metrics
-from lodestar.risk import control_services, scoring, services
+from lodestar.risk import control_services, scoring, services, settings_services
 from lodestar.risk.flags import BandTag, band_tag, flags_for, history, history_chart
 from lodestar.risk.forms import (
     ActionForm,
@@ -41,6 +41,7 @@ from lodestar.risk.forms import (
 )
 from lodestar.risk.matrix import Matrix, matrix_for
 from lodestar.risk.models import (
+    AppetiteCategory,
     Assurance,
     AssuranceGap,
     Control,
@@ -186,6 +187,7 @@ def _form_page(
     back: str,
     submit: str,
     caption: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -193,13 +195,27 @@ def _form_page(
         "back": back,
         "submit": submit,
         "caption": caption,
+        **(extra or {}),
     }
     return render(request, "risk/risk_form.html", context, status=400 if form.is_bound else 200)
+
+
+def _add_default_categories(request: OrgRequest) -> HttpResponse:
+    """A first risk needs an appetite category: start the organisation with the usual four."""
+    made = settings_services.ensure_default_appetite_categories(request.organisation, request.user)
+    messages.success(
+        request,
+        f"{len(made)} risk appetite categories in place. Change them to suit the board "
+        "on the risk matrix and appetite page.",
+    )
+    return redirect("risk:new_risk", request.organisation.uuid)
 
 
 @org_view(Capability.MANAGE_RISKS)
 def new_risk(request: OrgRequest) -> HttpResponse:
     org = request.organisation
+    if request.method == "POST" and "add_default_categories" in request.POST:
+        return _add_default_categories(request)
     form = RiskForm(request.POST or None, organisation=org, matrix=matrix_for(org))
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,7 +226,15 @@ def new_risk(request: OrgRequest) -> HttpResponse:
             messages.success(request, f"{created.reference} added to the BAF.")
             return redirect(risk_url(created))
     back = reverse("risk:baf", args=[org.uuid])
-    return _form_page(request, form, heading="Add a strategic risk", back=back, submit="Add risk")
+    no_categories = not AppetiteCategory.objects.filter(organisation=org).exists()
+    return _form_page(
+        request,
+        form,
+        heading="Add a strategic risk",
+        back=back,
+        submit="Add risk",
+        extra={"offer_default_categories": no_categories},
+    )
 
 
 @org_view(Capability.VIEW_RISKS)
@@ -362,8 +386,10 @@ def _find_part(request: OrgRequest, part: Part, risk: StrategicRisk, item: uuid.
 
 
 def _noun(part: Part, item: Model | None = None, kind: str = "") -> str:
-    if part is CONTROL and (kind or getattr(item, "kind", "")) == Control.Kind.GAP:
-        return "gap in control"
+    if part is CONTROL:
+        # The same words as the risk page's links: "Add a key control", "Add a gap in control".
+        gap = (kind or getattr(item, "kind", "")) == Control.Kind.GAP
+        return "gap in control" if gap else "key control"
     return part.noun
 
 

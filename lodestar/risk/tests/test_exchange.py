@@ -386,6 +386,23 @@ class RoundTripTests(ExchangeTestCase):
         import_baf(self.governance, self.org, _saved(book))
         self.assertEqual(self.sr1.reviews.count(), 2)
 
+    def test_reviews_keep_their_reviewer_as_a_person(self) -> None:
+        workbook = edited(self.export(), "Reviews", "Reviewer", 2, "Charles Chair (charles)")
+        StrategicRisk.objects.filter(organisation=self.org).delete()
+        import_baf(self.governance, self.org, workbook)
+        reviews = RiskReview.objects.filter(risk__reference="SR1").order_by("reviewed_on")
+        self.assertEqual([r.reviewer for r in reviews], [self.chair, self.governance])
+        # The import itself is still the importer's doing.
+        entry = AuditEntry.objects.get(object_uuid=reviews[0].uuid)
+        self.assertEqual(entry.actor, self.governance)
+
+    def test_a_review_with_no_reviewer_is_recorded_in_the_importers_name(self) -> None:
+        workbook = edited(self.export(), "Reviews", "Reviewer", 2, None)
+        StrategicRisk.objects.filter(organisation=self.org).delete()
+        import_baf(self.admin, self.org, workbook)
+        reviews = RiskReview.objects.filter(risk__reference="SR1").order_by("reviewed_on")
+        self.assertEqual([r.reviewer for r in reviews], [self.admin, self.governance])
+
     def test_a_risk_marked_closed_is_closed(self) -> None:
         workbook = edited(self.export(), "BAF", "Status", 3, "Closed")
         import_baf(self.governance, self.org, workbook)

@@ -77,6 +77,14 @@ class RejectedImportTests(ExchangeTestCase):
             "Derbyshire Healthcare NHS Foundation Trust; give a username or email address",
         )
 
+    def test_an_unknown_reviewer(self) -> None:
+        content = edited(self.workbook, "Reviews", "Reviewer", 3, "Olly Outsider (olly)")
+        self.assert_refused_with(
+            content,
+            "sheet Reviews, row 3, field reviewer: Olly Outsider (olly) is not a member of "
+            "Derbyshire Healthcare NHS Foundation Trust; give a username or email address",
+        )
+
     def test_an_unknown_committee(self) -> None:
         content = edited(self.workbook, "BAF", "Committee", 2, "Finance Committee")
         self.assert_refused_with(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
 
 from lodestar.governance.models import Committee
@@ -45,7 +48,7 @@ def _cell(page: str, likelihood: int, consequence: int) -> str:
     """The HTML of one cell of the matrix: row by likelihood, column by consequence."""
     rows = re.findall(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", page, flags=re.DOTALL)
     row = next(r for r in rows if f"Likelihood {likelihood}<br>" in r)
-    cells = re.findall(r"<td class=\"nhsuk-table__cell\".*?</td>", row, flags=re.DOTALL)
+    cells = re.findall(r"<td class=\"nhsuk-table__cell[^\"]*\".*?</td>", row, flags=re.DOTALL)
     return str(cells[consequence - 1])
 
 
@@ -104,7 +107,20 @@ class HeatMapPageTests(RiskTestCase):
     def test_current_and_target_are_told_apart_by_shape_and_a_key(self) -> None:
         self.assertIn("current position (solid)", self.page)
         self.assertIn("target position (dashed outline)", self.page)
-        self.assertIn("border: 2px dashed", _cell(self.page, 2, 4))
+        self.assertIn('class="nhsuk-tag lodestar-risk-target">SR1<', _cell(self.page, 2, 4))
+        self.assertIn('class="nhsuk-tag lodestar-risk-now">SR1<', _cell(self.page, 4, 4))
+
+    def test_the_tags_are_styled_by_the_risk_stylesheet_not_inline(self) -> None:
+        self.assertIn(static("lodestar/risk.css"), self.page)
+        self.assertNotIn("#212b32", self.page)
+        found = finders.find("lodestar/risk.css")
+        assert isinstance(found, str)
+        rules = Path(found).read_text(encoding="utf-8")
+        self.assertRegex(rules, r"\.lodestar-risk-now \{[^}]*border: 2px solid #212b32")
+        self.assertRegex(rules, r"\.lodestar-risk-target \{[^}]*border: 2px dashed #212b32")
+
+    def test_each_cell_keeps_the_organisations_band_colour(self) -> None:
+        self.assertIn('style="background-color: #', _cell(self.page, 5, 5))
 
     def test_the_movement_from_current_to_target_is_written_out(self) -> None:
         self.assertIn("SR1: 16 → 8; SR2: 6 → 2.", self.page)

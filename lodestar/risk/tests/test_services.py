@@ -410,3 +410,18 @@ class RecordingReviews(RiskTestCase):
     def test_the_system_records_reviews_in_the_leads_name(self) -> None:
         review = self.review(None)
         assert review.reviewer == self.executive
+
+    def test_a_review_may_name_another_member_as_its_reviewer(self) -> None:
+        review = self.review(self.governance, reviewer=self.chair)
+        assert review.reviewer == self.chair
+        assert AuditEntry.objects.get(object_uuid=review.uuid).actor == self.governance
+
+    def test_the_system_may_name_the_reviewer_too(self) -> None:
+        assert self.review(None, reviewer=self.governance).reviewer == self.governance
+
+    def test_a_reviewer_from_outside_the_trust_is_refused(self) -> None:
+        with self.assertRaises(ValidationError) as caught:
+            self.review(self.governance, reviewer=self.outsider)
+        assert "not a member of" in caught.exception.message_dict["reviewer"][0]
+        assert not RiskReview.objects.exists()
+        assert StrategicRisk.objects.get(pk=self.risk.pk).current_score == 16
