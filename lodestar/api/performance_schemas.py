@@ -16,7 +16,6 @@ from lodestar.api.fields import Day, Flag, NullableInput, Reason, UUIDs
 from lodestar.api.schemas import Input, UserRef
 from lodestar.api.strategy_schemas import CommitteeRef, ElementRef
 from lodestar.performance.analysis import MetricAnalysis, Point
-from lodestar.performance.import_cells import MAX_MAGNITUDE
 from lodestar.performance.models import (
     DataQuality,
     Domain,
@@ -28,6 +27,7 @@ from lodestar.performance.models import (
     Rebase,
     Unit,
 )
+from lodestar.performance.services import MAX_MAGNITUDE
 
 MONTH_MESSAGE = "Give the month as YYYY-MM, like 2025-04."
 # As many rows as a file import takes; a bigger batch should be split.

@@ -111,7 +111,7 @@ class RiskForm(NHSFormMixin, forms.Form):
     """A strategic risk: cause, event and effect, its people, links and three positions."""
 
     reference = forms.CharField(max_length=20, help_text="Like SR1. Used once in the BAF.")
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=300, error_messages={"required": "Give the risk a title."})
     cause = forms.CharField(widget=_text(), help_text="If we do not ... (the cause)")
     event = forms.CharField(widget=_text(), help_text="there is a risk that ... (the event)")
     effect = forms.CharField(widget=_text(), help_text="resulting in ... (the effect)")

@@ -151,7 +151,7 @@ def create_the_risk(page: Page, axe: Axe, screenshot: Screenshot) -> None:
     fill_the_risk(page)
     page.get_by_label("Title", exact=True).fill("")
     page.get_by_role("button", name="Add risk").click()
-    expect(page.get_by_role("alert")).to_contain_text("Title")
+    expect(page.get_by_role("alert")).to_contain_text("Give the risk a title")
     axe(page)
     page.get_by_label("Title", exact=True).fill(TITLE)
     page.get_by_role("button", name="Add risk").click()
