@@ -48,6 +48,7 @@ migrations-check: install
 bench: install
 	.venv/bin/python scripts/bench.py
 	.venv/bin/python scripts/bench_spc.py
+	.venv/bin/python scripts/bench_ipr.py
 
 ## ci: everything CI runs, on the database named by DATABASE_URL
 ci: check test
