@@ -132,3 +132,10 @@ class HeatMapPageTests(RiskTestCase):
         page = self.client.get(self.url, {"committee": str(self.people.uuid)}).content.decode()
         self.assertIn("SR2: 6 → 2.", page)
         self.assertNotIn("SR1", page)  # neither placed nor listed
+
+    def test_flags_show_here_as_on_every_view_of_the_risks(self) -> None:
+        listed = self.page[self.page.index('id="movement"') :]
+        sr1 = listed[listed.index("<strong>SR1</strong>") : listed.index("<strong>SR2</strong>")]
+        sr2 = listed[listed.index("<strong>SR2</strong>") :]
+        self.assertIn("Escalation: 15 or more", sr1)
+        self.assertNotIn("Escalation: 15 or more", sr2)
