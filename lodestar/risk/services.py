@@ -489,16 +489,26 @@ def record_review(
     review.score, review.band = graded.score, graded.band.name
     review.save()
     record_create(actor, risk.organisation, review)
-    if risk.last_reviewed_on is not None and reviewed_on < risk.last_reviewed_on:
-        return review
+    if risk.last_reviewed_on is None or reviewed_on >= risk.last_reviewed_on:
+        _take_position_of(actor, risk, review, next_review_on)
+    return review
+
+
+def _take_position_of(
+    actor: User | None,
+    risk: StrategicRisk,
+    review: RiskReview,
+    next_review_on: datetime.date | None,
+) -> None:
+    """The latest review sets the risk's current position and its review dates."""
     before = snapshot(risk)
-    risk.current_likelihood, risk.current_consequence = likelihood, consequence
-    risk.current_score, risk.current_band = graded.score, graded.band.name
-    risk.last_reviewed_on = reviewed_on
+    risk.current_likelihood, risk.current_consequence = review.likelihood, review.consequence
+    risk.current_score, risk.current_band = review.score, review.band
+    risk.last_reviewed_on = review.reviewed_on
     if next_review_on is not None:
         risk.next_review_on = next_review_on
-    elif risk.next_review_on is not None and risk.next_review_on <= reviewed_on:
+    elif risk.next_review_on is not None and risk.next_review_on <= review.reviewed_on:
         risk.next_review_on = None  # the date has been met; the next one is not yet set
     risk.save()
-    record_update(actor, risk.organisation, risk, before, f"Review on {reviewed_on:%d %B %Y}")
-    return review
+    reason = f"Review on {review.reviewed_on:%d %B %Y}"
+    record_update(actor, risk.organisation, risk, before, reason)
