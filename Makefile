@@ -16,12 +16,17 @@ run: install var/secret_key
 	@DEBUG=true SECRET_KEY_FILE=var/secret_key $(LODESTAR) serve 127.0.0.1:8000
 
 ## test: install what the tests need (Chromium included) and run the whole suite
+# One worker per CPU (pytest-xdist); each test class stays on one worker, so its shared
+# test data is made once. Set TEST_WORKERS=0 to run in one process.
+TEST_WORKERS ?= auto
+PYTEST := .venv/bin/pytest -n $(TEST_WORKERS) --dist loadscope
+
 test: install browser
-	.venv/bin/pytest
+	$(PYTEST)
 
 ## test-fast: the suite without the browser tests
 test-fast: install
-	.venv/bin/pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 ## check: linters, types, import contracts and the migrations check
 check: lint typecheck imports migrations-check
