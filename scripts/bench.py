@@ -80,6 +80,7 @@ def main() -> None:
         url = reverse(name, args=[org.uuid])
         timed(f"render {name} (median of 50)", lambda url=url: client.get(url), repeat=50)
     _strategy_figures(client, org)
+    _performance_and_risk_figures(client, org)
     backup = Path(tmp) / "backup.json"
     timed(
         "lodestar backup of the whole database",
@@ -140,6 +141,46 @@ def _strategy_figures(client: Client, org: Organisation) -> None:
         "import that YAML as a new strategy (all or nothing)",
         lambda: import_strategy(None, org, copy, Format.YAML, create_kinds=True),
     )
+
+
+def _performance_and_risk_figures(client: Client, org: Organisation) -> None:
+    """The demo's performance report and BAF of Derbyshire Healthcare (12 metrics, 6 risks)."""
+    from lodestar.performance.imports import import_observations  # noqa: PLC0415
+    from lodestar.performance.models import Metric, Observation  # noqa: PLC0415
+    from lodestar.risk.models import StrategicRisk  # noqa: PLC0415
+
+    metric = Metric.objects.filter(organisation=org).first()
+    risk = StrategicRisk.objects.filter(organisation=org).first()
+    assert metric is not None and risk is not None
+    pages = [
+        ("performance:report", [org.uuid], 20),
+        ("performance:metric", [org.uuid, metric.uuid], 20),
+        ("performance:metrics", [org.uuid], 20),
+        ("risk:baf", [org.uuid], 20),
+        ("risk:heat_map", [org.uuid], 20),
+        ("risk:risk", [org.uuid, risk.uuid], 20),
+        ("risk:register", [org.uuid], 20),
+        ("risk:baf_xlsx", [org.uuid], 10),
+        ("performance:report_pdf", [org.uuid], 3),
+        ("risk:baf_pdf", [org.uuid], 3),
+    ]
+    for name, url_args, repeat in pages:
+        url = reverse(name, args=url_args)
+        assert client.get(url).status_code == 200, name
+        label = f"render {name} (median of {repeat})"
+        timed(label, lambda url=url: client.get(url), repeat=repeat)
+    # A year of monthly data for every metric of the trust, as one CSV upload.
+    rows = ["metric,period,value"]
+    for m in Metric.objects.filter(organisation=org, frequency="monthly"):
+        rows += [f"{m.code},2015-{month:02d},{50 + month}" for month in range(1, 13)]
+    data = ("\n".join(rows) + "\n").encode()
+    admin = User.objects.get(username="admin")
+    before = Observation.objects.count()
+    timed(
+        f"import a CSV of {len(rows) - 1} observations (all or nothing)",
+        lambda: import_observations(admin, org, "bench.csv", data),
+    )
+    assert Observation.objects.count() == before + len(rows) - 1
 
 
 if __name__ == "__main__":
