@@ -396,6 +396,11 @@ def record_observations(
     writes one entry rather than thousands.
     """
     _require(actor, metric.organisation, Capability.SUBMIT_METRIC_DATA)
+    if not metric.active:
+        # The report leaves inactive metrics out, so data sent to one would vanish unseen.
+        raise ValidationError(
+            {"metric": f"{metric.name} is no longer active: make it active again first."}
+        )
     if problems := check_observation_rows(metric, rows):
         raise _problems_error(problems)
     # Lock the metric so two imports of the same periods cannot both insert them (PostgreSQL;

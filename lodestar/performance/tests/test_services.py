@@ -224,6 +224,11 @@ class RecordObservationsTests(PerformanceTestCase):
         self.assertEqual(AuditEntry.objects.count(), entries)
         return " ".join(caught.exception.message_dict[field])
 
+    def test_an_inactive_metric_takes_no_data_until_it_is_made_active_again(self) -> None:
+        inactive = make_metric(self.org, self.executive, active=False)
+        message = self.refused([Row(D(2024, 1, 1), 1.0)], "metric", inactive)
+        self.assertIn("no longer active", message)
+
     def test_an_analyst_records_months_of_data_with_one_audit_entry(self) -> None:
         rows = [Row(D(2024, m, 1), 90.0 + m) for m in range(1, 7)]
         self.assertEqual(self.record(rows), Recorded(created=6, changed=0, unchanged=0))
