@@ -33,3 +33,18 @@ class OrganisationHomeTests(PersonaTestCase):
     def test_the_public_are_sent_to_sign_in(self) -> None:
         response = self.client.get(self.url())
         self.assertRedirects(response, f"{reverse('accounts:login')}?next={self.url()}")
+
+    def test_every_member_is_offered_the_strategy_delivery_and_performance_report(self) -> None:
+        self.client.force_login(self.staff)
+        response = self.client.get(self.url())
+        for name in ("strategy:list", "delivery:index", "performance:report"):
+            with self.subTest(page=name):
+                self.assertContains(response, reverse(name, args=[self.org.uuid]))
+
+    def test_only_board_members_are_offered_the_board_assurance_framework(self) -> None:
+        baf = reverse("risk:baf", args=[self.org.uuid])
+        for persona, offered in ((self.chair, True), (self.staff, False), (self.analyst, False)):
+            with self.subTest(persona=persona.username):
+                self.client.force_login(persona)
+                response = self.client.get(self.url())
+                self.assertEqual(baf in response.content.decode(), offered)
