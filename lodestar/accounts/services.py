@@ -22,10 +22,17 @@ from lodestar.accounts.otp import (
     is_administrator,
     unconfirmed_device,
 )
+from lodestar.audit.services import record_create, record_update, snapshot
 
-# Account changes belong to no one organisation, so they cannot go in the audit trail
-# (every entry there belongs to an organisation); they go to this log instead.
+# Account changes belong to no one organisation: their audit entries have none (see
+# AuditEntry.organisation), and they are also logged for whoever watches the server.
 log = logging.getLogger("lodestar.accounts")
+# What the trail keeps of a token: enough to tell it apart, never its secret or hash.
+TOKEN_AUDIT_FIELDS = ("uuid", "name", "hint")
+# What the trail keeps of an account made through single sign-on.
+USER_AUDIT_FIELDS = ("uuid", "username", "email", "first_name", "last_name")
+# The key under which two-factor changes are recorded on the user's entry.
+TWO_FACTOR_KEY = "two_factor_devices"
 
 
 def find_or_create_user(
@@ -87,17 +94,22 @@ def create_api_token(
         hint=key[:10],
         expires_at=expires_at,
     )
+    record_create(user, None, token, fields=TOKEN_AUDIT_FIELDS)
     log.info("%s made API token %s (%s)", user.username, token.uuid, token.hint)
     return token, key
 
 
+@transaction.atomic
 def revoke_api_token(user: User, token: ApiToken) -> None:
     if token.user_id != user.pk:
         raise ValidationError("You can only revoke your own tokens.")
     if token.revoked_at is not None:
         raise ValidationError(f"The token {token.name!r} was already revoked.")
+    fields = (*TOKEN_AUDIT_FIELDS, "revoked_at")
+    before = snapshot(token, fields)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    record_update(user, None, token, before, fields=fields)
     log.info("%s revoked API token %s (%s)", user.username, token.uuid, token.hint)
 
 
@@ -118,11 +130,14 @@ def authenticate_api_token(key: str) -> User | None:
     return token.user
 
 
+@transaction.atomic
 def change_password(user: User, new_password: str) -> None:
     """Set a new password; the caller has already checked the current one."""
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    # Only the fact of the change: no hash, old or new, goes in the trail.
+    record_update(user, None, user, {"password": None}, extra={"password": "changed"}, fields=())
     log.info("%s changed their password", user.username)
 
 
@@ -149,6 +164,7 @@ def create_single_sign_on_user(email: str, first_name: str = "", last_name: str 
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
+    record_create(None, None, user, "Made through single sign-on", fields=USER_AUDIT_FIELDS)
     log.info("Made account %s for %s through single sign-on", user.username, email)
     return user
 
@@ -195,9 +211,11 @@ def confirm_two_factor(user: User, device: TOTPDevice, code: str) -> None:
     with transaction.atomic():
         problem = code_problem(device, code)
         if not problem:
+            before = _two_factor_devices(user)
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            _record_two_factor(user, user, before)
     if problem:
         raise ValidationError(problem)
     log.info("%s turned on two-factor authentication", user.username)
@@ -227,7 +245,10 @@ def turn_off_two_factor(user: User, code: str) -> None:
             "phone, ask the people who run Lodestar to reset it for you."
         )
     verify_second_factor(user, code)
-    TOTPDevice.objects.filter(user=user).delete()
+    with transaction.atomic():
+        before = _two_factor_devices(user)
+        TOTPDevice.objects.filter(user=user).delete()
+        _record_two_factor(user, user, before)
     log.info("%s turned off two-factor authentication", user.username)
 
 
@@ -237,6 +258,31 @@ def reset_two_factor(user: User) -> int:
     Returns how many devices were removed. They can sign in with their password and
     set up a new device (administrators are asked to at once).
     """
-    removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+    with transaction.atomic():
+        before = _two_factor_devices(user)
+        removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+        _record_two_factor(None, user, before, "Reset from the console")
     log.warning("Two-factor authentication reset for %s from the console", user.username)
     return removed
+
+
+def _two_factor_devices(user: User) -> list[dict[str, object]]:
+    """A person's confirmed devices as the trail records them: name and flag, no secret."""
+    devices = TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("id")
+    return [{"name": d.name, "confirmed": d.confirmed} for d in devices]
+
+
+def _record_two_factor(
+    actor: User | None, user: User, before: list[dict[str, object]], reason: str = ""
+) -> None:
+    """Record a change to the user's confirmed devices; nothing if there was none."""
+    after = _two_factor_devices(user)
+    record_update(
+        actor,
+        None,
+        user,
+        {TWO_FACTOR_KEY: before},
+        reason,
+        extra={TWO_FACTOR_KEY: after},
+        fields=(),
+    )

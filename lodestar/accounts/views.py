@@ -17,6 +17,7 @@ from lodestar.accounts import services
 from lodestar.accounts.forms import ChangePasswordForm, SignInForm
 from lodestar.accounts.models import ApiToken
 from lodestar.accounts.otp import has_two_factor
+from lodestar.audit.models import AuditEntry
 from lodestar.core.models import Membership
 
 if TYPE_CHECKING:
@@ -56,8 +57,38 @@ def account(request: AccountRequest) -> HttpResponse:
         "two_factor_on": has_two_factor(user),
         "live_token_count": ApiToken.objects.for_user(user).live().count(),
         "has_password": user.has_usable_password(),
+        "activity": _recent_activity(user),
     }
     return render(request, "accounts/account.html", context)
+
+
+# How many account events the account page lists: enough to spot a change you did not make.
+RECENT_ACTIVITY = 20
+
+
+def _recent_activity(user: User) -> list[tuple[AuditEntry, str]]:
+    """The person's own account events, newest first, each with a sentence saying what."""
+    own = [user.uuid, *ApiToken.objects.for_user(user).values_list("uuid", flat=True)]
+    entries = AuditEntry.objects.about_account(own)[:RECENT_ACTIVITY]
+    return [(entry, describe_account_event(entry)) for entry in entries]
+
+
+def describe_account_event(entry: AuditEntry) -> str:
+    """What happened, in words, from what the entry recorded."""
+    changes = entry.changes
+    if entry.model_label == "accounts.apitoken":
+        if entry.action == AuditEntry.Action.CREATE:
+            return f"API token {entry.object_repr} made"
+        if "revoked_at" in changes:
+            return f"API token {entry.object_repr} revoked"
+    if "password" in changes:
+        return "Password changed"
+    if services.TWO_FACTOR_KEY in changes:
+        turned = "on" if changes[services.TWO_FACTOR_KEY][1] else "off"
+        return f"Two-factor authentication turned {turned}"
+    if entry.action == AuditEntry.Action.CREATE:
+        return "Account made"
+    return f"{entry.get_action_display()} {entry.model_verbose_name}"
 
 
 @sensitive_post_parameters()

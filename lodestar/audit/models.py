@@ -8,6 +8,7 @@ so altering or deleting a row directly in the database breaks the chain at that 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC
 from typing import Any, NoReturn
 
@@ -32,6 +33,15 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def in_organisation(self, organisation: Organisation) -> AuditEntryQuerySet:
         return self.filter(organisation=organisation).order_by("-id")
 
+    def about_account(self, object_uuids: Iterable[uuid.UUID]) -> AuditEntryQuerySet:
+        """Account events (no organisation) about these records, newest first.
+
+        Pass a person's own uuid and their tokens' uuids to get their account's history.
+        """
+        return self.filter(organisation__isnull=True, object_uuid__in=list(object_uuids)).order_by(
+            "-id"
+        )
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditEntryImmutableError("Audit entries cannot be changed.")
 
@@ -47,7 +57,11 @@ class AuditEntry(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField()
-    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="audit_entries")
+    # No organisation: an account event (a token, a password, two-factor), which belongs
+    # to the person rather than to any one organisation they work in.
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
     # The user is kept as a link and as text: the text is what the hash covers, so the
     # entry still reads true if the account is later renamed.
     actor = models.ForeignKey(
@@ -87,10 +101,13 @@ class AuditEntry(models.Model):
 
     def hashed_content(self) -> dict[str, Any]:
         """What the hash covers: everything that says what happened, and the chain link."""
+        # An account event hashes its organisation as null. Entries with an organisation
+        # hash exactly as they did before account events existed, so older chains verify.
+        organisation = self.organisation
         return {
             "uuid": str(self.uuid),
             "created_at": self.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "organisation": str(self.organisation.uuid),
+            "organisation": str(organisation.uuid) if organisation is not None else None,
             "actor": self.actor_label,
             "action": self.action,
             "model": self.model_label,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from lodestar.audit.chain import GENESIS_HASH, Break, first_break
 from lodestar.audit.models import AuditEntry
-from lodestar.core.models import BaseModel, Organisation
+from lodestar.core.models import Organisation
 
 if TYPE_CHECKING:
     from lodestar.accounts.models import User
@@ -47,11 +48,14 @@ def _describe(related: models.Model | None) -> str | None:
     return f"{related} ({identity})"
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The instance's own field values as JSON-safe data; links by name and identity."""
+def snapshot(instance: models.Model, fields: Collection[str] | None = None) -> dict[str, Any]:
+    """The instance's own field values as JSON-safe data; links by name and identity.
+
+    `fields` limits it to the fields named, for records that hold secrets (a token's hash).
+    """
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.name in _SKIPPED_FIELDS:
+        if field.name in _SKIPPED_FIELDS or (fields is not None and field.name not in fields):
             continue
         if field.is_relation:
             value = _describe(getattr(instance, field.name))
@@ -81,11 +85,15 @@ def _append(
     *,
     actor: User | None,
     action: AuditEntry.Action,
-    organisation: Organisation,
-    instance: BaseModel,
+    organisation: Organisation | None,
+    instance: models.Model,
     changes: dict[str, list[Any]],
     reason: str,
 ) -> AuditEntry:
+    # Entries name their record by uuid: every BaseModel has one, and so do users and tokens.
+    object_uuid = getattr(instance, "uuid", None)
+    if not isinstance(object_uuid, uuid.UUID):
+        raise TypeError(f"{instance._meta.label} has no uuid, so the audit trail cannot name it.")
     with transaction.atomic():
         _lock_chain()
         last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
@@ -96,7 +104,7 @@ def _append(
             actor_label=actor.username if actor else "system",
             action=action,
             model_label=instance._meta.label_lower,
-            object_uuid=instance.uuid,
+            object_uuid=object_uuid,
             object_repr=str(instance)[:300],
             changes=changes,
             reason=reason,
@@ -109,14 +117,19 @@ def _append(
 
 def record_create(
     actor: User | None,
-    organisation: Organisation,
-    instance: BaseModel,
+    organisation: Organisation | None,
+    instance: models.Model,
     reason: str = "",
     *,
     extra: dict[str, Any] | None = None,
+    fields: Collection[str] | None = None,
 ) -> AuditEntry:
-    """`extra` holds what a snapshot cannot see, such as many-to-many links."""
-    changes = _diff({}, snapshot(instance) | (extra or {}))
+    """`extra` holds what a snapshot cannot see, such as many-to-many links.
+
+    `organisation` is None for an account event, which belongs to no organisation;
+    `fields` limits what is recorded (see `snapshot`).
+    """
+    changes = _diff({}, snapshot(instance, fields) | (extra or {}))
     return _append(
         actor=actor,
         action=AuditEntry.Action.CREATE,
@@ -129,19 +142,20 @@ def record_create(
 
 def record_update(
     actor: User | None,
-    organisation: Organisation,
-    instance: BaseModel,
+    organisation: Organisation | None,
+    instance: models.Model,
     before: dict[str, Any],
     reason: str = "",
     *,
     extra: dict[str, Any] | None = None,
+    fields: Collection[str] | None = None,
 ) -> AuditEntry | None:
     """Record what changed since `before` (a `snapshot`); nothing if nothing changed.
 
     `extra` adds what a snapshot cannot see, such as many-to-many links; put the same
-    keys in `before`.
+    keys in `before`. `fields` limits the snapshot as it limited `before`.
     """
-    changes = _diff(before, snapshot(instance) | (extra or {}))
+    changes = _diff(before, snapshot(instance, fields) | (extra or {}))
     if not changes:
         return None
     return _append(
@@ -156,8 +170,8 @@ def record_update(
 
 def record_delete(
     actor: User | None,
-    organisation: Organisation,
-    instance: BaseModel,
+    organisation: Organisation | None,
+    instance: models.Model,
     before: dict[str, Any],
     reason: str = "",
 ) -> AuditEntry:
