@@ -22,7 +22,7 @@ from lodestar.core.roles import Capability
 from lodestar.performance import chart
 from lodestar.performance.analysis import analyse_metrics
 from lodestar.performance.models import Metric, Rebase
-from lodestar.performance.pdf import render_report_pdf
+from lodestar.performance.pdf import report_pdf as cached_report_pdf
 from lodestar.performance.report import (
     BY_DOMAIN,
     GROUPINGS,
@@ -102,7 +102,7 @@ def report(request: OrgRequest) -> HttpResponse:
 @org_view(Capability.VIEW_PERFORMANCE)
 def report_pdf(request: OrgRequest) -> HttpResponse:
     found, _ = _report(request)
-    pdf = render_report_pdf(found, timezone.localdate())
+    pdf = cached_report_pdf(found, timezone.localdate())
     response = HttpResponse(pdf, content_type="application/pdf")
     month = f"-{found.period:%Y-%m}" if found.period else ""
     filename = f"{request.organisation.ods_code.lower()}-performance-report{month}.pdf"

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from unittest import mock
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from lodestar.core.roles import Capability
+from lodestar.performance import services
 from lodestar.performance.models import Domain, Metric, Narrative
-from lodestar.performance.tests.builders import PerformanceTestCase, add_observations, make_metric
+from lodestar.performance.services import ObservationRow
+from lodestar.performance.tests.builders import (
+    PerformanceTestCase,
+    add_observations,
+    make_metric,
+    next_period,
+)
+from lodestar.strategy.pdf import render_pdf
 from lodestar.strategy.tests.test_pdf import page_count, pdf_text
 
 STEADY = [70.0, 72, 71, 69, 73, 70, 71, 72, 70, 71, 69, 72, 71, 70]
@@ -107,3 +116,17 @@ class ReportPdfTests(PerformanceTestCase):
         with mock.patch("urllib.request.urlopen") as urlopen:
             self.fetch()
         urlopen.assert_not_called()
+
+    def test_a_pdf_is_made_once_and_made_again_when_anything_it_shows_changes(self) -> None:
+        cache.clear()
+        with mock.patch("lodestar.performance.pdf.render_pdf", wraps=render_pdf) as made:
+            first = self.fetch()
+            self.assertEqual(self.fetch(), first)
+            self.assertEqual(made.call_count, 1)
+            latest = self.ae.observations.order_by("-period")[0]
+            row = ObservationRow(next_period(latest.period, self.ae.frequency), 71.0)
+            services.record_observations(self.analyst, self.ae, [row])
+            self.fetch()
+            self.assertEqual(made.call_count, 2)
+            self.fetch("?by=objective")
+            self.assertEqual(made.call_count, 3)
