@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from lodestar.api.fields import Day, Flag, NullableInput, Reason, UUIDs
 from lodestar.api.schemas import Input, UserRef
 from lodestar.api.strategy_schemas import CommitteeRef, ElementRef
+from lodestar.performance import report
 from lodestar.performance.analysis import MetricAnalysis, Point
 from lodestar.performance.models import (
     DataQuality,
@@ -37,11 +38,10 @@ _CODE = re.compile(r"[A-Za-z0-9_-]+")
 
 def parse_month(value: object) -> datetime.date:
     """The first day of the month "YYYY-MM" names; ValueError with MONTH_MESSAGE otherwise."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
-        year, month = value.strip().split("-")
-        if 1 <= int(month) <= 12:
-            return datetime.date(int(year), int(month), 1)
-    raise ValueError(MONTH_MESSAGE)
+    found = report.parse_month(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        raise ValueError(MONTH_MESSAGE)
+    return found
 
 
 def _number(value: object) -> object:

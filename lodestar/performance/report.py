@@ -214,6 +214,17 @@ def available_periods(organisation: Organisation) -> list[datetime.date]:
     return sorted({p.replace(day=1) for p in periods}, reverse=True)
 
 
+def parse_month(raw: str) -> datetime.date | None:
+    """`2024-06` as 1 June 2024; None for anything else."""
+    year, _, month = raw.partition("-")
+    if not (len(year) == 4 and len(month) == 2 and (year + month).isascii()):
+        return None
+    try:
+        return datetime.date(int(year), int(month), 1)
+    except ValueError:  # not digits, or a month like 00 or 13
+        return None
+
+
 def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 

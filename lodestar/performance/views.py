@@ -31,6 +31,7 @@ from lodestar.performance.report import (
     build_report,
     card_for,
     month_end,
+    parse_month,
 )
 
 # The metric page's chart is wider and taller than a card's.
@@ -45,17 +46,6 @@ class Choice:
     periods: list[datetime.date]
     by: str
     problem: str = ""
-
-
-def parse_month(raw: str) -> datetime.date | None:
-    """`2024-06` as 1 June 2024; None for anything else."""
-    year, _, month = raw.partition("-")
-    if not (len(year) == 4 and len(month) == 2 and (year + month).isascii()):
-        return None
-    try:
-        return datetime.date(int(year), int(month), 1)
-    except ValueError:  # not digits, or a month like 00 or 13
-        return None
 
 
 def _choose(request: OrgRequest) -> Choice:

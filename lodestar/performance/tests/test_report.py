@@ -14,11 +14,11 @@ from lodestar.performance.report import (
     format_tick,
     format_value,
     month_end,
+    parse_month,
     period_label,
     short_period,
 )
 from lodestar.performance.tests.builders import PerformanceTestCase, add_observations, make_metric
-from lodestar.performance.views import parse_month
 from lodestar.strategy.models import Element
 from lodestar.strategy.tests.builders import make_element
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from lodestar.audit.services import verify_chain
+from lodestar.core.commands import database_problem
 
 
 class Command(BaseCommand):
@@ -29,9 +30,8 @@ class Command(BaseCommand):
         try:
             checked, broken = verify_chain()
         except DatabaseError as e:
-            problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise CommandError(
-                f"The audit trail cannot be read ({problem}). Check DATABASE_URL."
+                f"The audit trail cannot be read ({database_problem(e)}). Check DATABASE_URL."
             ) from None
         if broken is not None:
             raise CommandError(f"Audit trail broken: {broken}", returncode=1)

@@ -15,19 +15,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from lodestar.core.models import Organisation
+from lodestar.core.commands import database_problem, organisation_by_ods
 from lodestar.performance.analysis import analyse_metrics
 from lodestar.performance.imports import ImportFileError, import_observations
 from lodestar.performance.models import Metric
-from lodestar.performance.report import month_end
-from lodestar.performance.views import parse_month
-
-
-def _organisation(ods_code: str) -> Organisation:
-    organisation = Organisation.objects.filter(ods_code=ods_code.strip().upper()).first()
-    if organisation is None:
-        raise CommandError(f"No organisation has the ODS code {ods_code!r}.")
-    return organisation
+from lodestar.performance.report import month_end, parse_month
 
 
 class Command(BaseCommand):
@@ -55,11 +47,10 @@ class Command(BaseCommand):
             else:
                 self._summary(options["ods_code"], options["period"])
         except DatabaseError as e:
-            problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise CommandError(f"The database cannot be used ({problem}).") from None
+            raise CommandError(f"The database cannot be used ({database_problem(e)}).") from None
 
     def _import(self, file: str, ods_code: str) -> None:
-        organisation = _organisation(ods_code)
+        organisation = organisation_by_ods(ods_code)
         path = Path(file)
         try:
             content = path.read_bytes()
@@ -80,7 +71,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Imported {result.rows} rows into {organisation.name}.")
 
     def _summary(self, ods_code: str, period: str | None) -> None:
-        organisation = _organisation(ods_code)
+        organisation = organisation_by_ods(ods_code)
         month = parse_month(period) if period else None
         if period and month is None:
             raise CommandError(f"{period!r} is not a month: give it as YYYY-MM, like 2025-03.")

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils import timezone
 
+from lodestar.core.commands import database_problem, organisation_by_ods
 from lodestar.core.models import Organisation
 from lodestar.strategy.check import check_strategy
 from lodestar.strategy.exchange import (
@@ -25,13 +26,6 @@ from lodestar.strategy.exchange import (
     import_strategy,
 )
 from lodestar.strategy.models import Strategy
-
-
-def _organisation(ods_code: str) -> Organisation:
-    organisation = Organisation.objects.filter(ods_code=ods_code.strip().upper()).first()
-    if organisation is None:
-        raise CommandError(f"No organisation has the ODS code {ods_code!r}.")
-    return organisation
 
 
 def _strategy(organisation: Organisation, chosen: str | None) -> Strategy:
@@ -89,11 +83,10 @@ class Command(BaseCommand):
             else:
                 self._check(options["ods_code"], options["strategy"])
         except DatabaseError as e:
-            problem = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise CommandError(f"The database cannot be used ({problem}).") from None
+            raise CommandError(f"The database cannot be used ({database_problem(e)}).") from None
 
     def _import(self, file: str, ods_code: str, create_kinds: bool) -> None:
-        organisation = _organisation(ods_code)
+        organisation = organisation_by_ods(ods_code)
         path = Path(file)
         fmt = format_for(path.name)
         if fmt is None:
@@ -111,7 +104,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Imported {strategy} into {organisation.name} ({strategy.uuid}).")
 
     def _export(self, options: dict[str, Any]) -> None:
-        strategy = _strategy(_organisation(options["ods_code"]), options["strategy"])
+        strategy = _strategy(organisation_by_ods(options["ods_code"]), options["strategy"])
         output: str = options["output"]
         chosen = options["format"]
         fmt = Format(chosen) if chosen else format_for(output)
@@ -139,7 +132,7 @@ class Command(BaseCommand):
             sys.stdout.flush()
 
     def _check(self, ods_code: str, chosen: str | None) -> None:
-        strategy = _strategy(_organisation(ods_code), chosen)
+        strategy = _strategy(organisation_by_ods(ods_code), chosen)
         result = check_strategy(strategy)
         self.stdout.write(f"Strategy check: {strategy}")
         for sentence in result.passed:
