@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, Response, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
 from lodestar.accounts.models import User
 from lodestar.core import services as core_services
@@ -51,6 +51,9 @@ SUBRESOURCES = {"stylesheet", "script", "image", "font", "media"}
 # Short enough that a missing element fails the test in seconds, not half a minute, and
 # long enough for a busy shared CI machine.
 TIMEOUT_MS = 10_000
+# Playwright's `expect` keeps its own default of 5 s, apart from the context's timeout:
+# under a full CI run (two workers, a live server each) a page load has taken longer.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
