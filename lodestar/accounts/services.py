@@ -35,6 +35,7 @@ USER_AUDIT_FIELDS = ("uuid", "username", "email", "first_name", "last_name")
 TWO_FACTOR_KEY = "two_factor_devices"
 
 
+@transaction.atomic
 def find_or_create_user(
     actor: User, username_or_email: str, full_name: str = "", email: str = ""
 ) -> tuple[User, str]:
@@ -63,6 +64,8 @@ def find_or_create_user(
     user.full_clean(exclude=["password"])
     user.set_password(password)
     user.save()
+    record_create(actor, None, user, "Made with a temporary password", fields=USER_AUDIT_FIELDS)
+    log.info("%s made account %s", actor.username, user.username)
     return user, password
 
 

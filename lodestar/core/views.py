@@ -134,12 +134,14 @@ def add_member(request: OrgRequest) -> HttpResponse:
         return _members_page(request, form, status=400)
     data = form.cleaned_data
     try:
-        user, password = find_or_create_user(
-            request.user, data["username"], data["full_name"], data["email"]
-        )
-        services.add_member(
-            request.user, request.organisation, user, data["role"], data["job_title"]
-        )
+        # One transaction: a new account that cannot join is not left behind.
+        with transaction.atomic():
+            user, password = find_or_create_user(
+                request.user, data["username"], data["full_name"], data["email"]
+            )
+            services.add_member(
+                request.user, request.organisation, user, data["role"], data["job_title"]
+            )
     except ValidationError as e:
         form.add_error(None, e)
         return _members_page(request, form, status=400)

@@ -46,8 +46,38 @@ class VerifyCommandTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute(statement, [entry.pk])
 
-    def test_an_untouched_trail_is_reported_intact_with_its_length(self) -> None:
-        self.assertEqual(self.verify(), "Audit trail intact: 4 entries checked.\n")
+    def test_an_untouched_trail_is_reported_intact_with_its_length_and_newest_hash(
+        self,
+    ) -> None:
+        newest = self.entries()[-1]
+        self.assertEqual(
+            self.verify(),
+            "Audit trail intact: 4 entries checked.\n"
+            f"Newest entry #{newest.pk}, hash {newest.hash}\n",
+        )
+
+    def test_an_anchor_still_in_the_trail_passes(self) -> None:
+        anchor = self.entries()[2].hash
+        out = io.StringIO()
+        call_command("audit", "verify", "--anchor", anchor.upper(), stdout=out)
+        self.assertIn("Audit trail intact", out.getvalue())
+
+    def test_removing_the_newest_entries_is_caught_by_an_earlier_anchor(self) -> None:
+        *_, anchor, newest = self.entries()
+        self.tamper("DELETE FROM audit_auditentry WHERE id = %s", newest)
+        self.tamper("DELETE FROM audit_auditentry WHERE id = %s", anchor)
+        # The chain alone cannot see this: what is left is intact.
+        self.assertIn("Audit trail intact: 2 entries checked.", self.verify())
+        with self.assertRaises(CommandError) as caught:
+            call_command("audit", "verify", "--anchor", anchor.hash, stdout=io.StringIO())
+        self.assertEqual(caught.exception.returncode, 1)
+        self.assertIn(
+            f"the entry with hash {anchor.hash} is no longer in it", str(caught.exception)
+        )
+
+    def test_an_anchor_that_is_not_a_hash_is_refused_by_name(self) -> None:
+        with self.assertRaisesMessage(CommandError, "--anchor 'abc' is not a hash"):
+            call_command("audit", "verify", "--anchor", "abc")
 
     def test_an_altered_row_is_named_by_number_and_uuid(self) -> None:
         altered = self.entries()[2]
@@ -98,7 +128,10 @@ class VerifyOnTheCommandLineTests(SimpleTestCase):
         copy = self.workdir / "copy.sqlite3"
         shutil.copyfile(self.database, copy)
         intact = run_lodestar(sqlite_url(copy), self.workdir, "audit", "verify")
-        self.assertRegex(intact.stdout, r"^Audit trail intact: \d+ entries checked.\n$")
+        self.assertRegex(
+            intact.stdout,
+            r"^Audit trail intact: \d+ entries checked.\nNewest entry #\d+, hash [0-9a-f]{64}\n$",
+        )
         with sqlite3.connect(copy) as db:
             db.execute("UPDATE audit_auditentry SET reason = 'x' WHERE id = 3")
             (uuid,) = db.execute("SELECT uuid FROM audit_auditentry WHERE id = 3").fetchone()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from unittest import mock
+
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from lodestar.accounts.models import User
@@ -45,6 +48,32 @@ class MembersPageTests(PersonaTestCase):
         self.assertNotContains(response, "<html")
         password = response.context["new_password"]
         self.assertTrue(User.objects.get(username="nadia").check_password(password))
+
+    def test_a_new_account_is_audited_in_the_administrators_name_without_its_password(
+        self,
+    ) -> None:
+        self.client.force_login(self.admin)
+        response = self.client.post(
+            self.add(), {"username": "nadia", "full_name": "Nadia Newcomer", "role": "analyst"}
+        )
+        nadia = User.objects.get(username="nadia")
+        entry = AuditEntry.objects.get(model_label="accounts.user", object_uuid=nadia.uuid)
+        self.assertEqual(entry.actor, self.admin)
+        self.assertIsNone(entry.organisation)
+        self.assertEqual(entry.changes["username"], [None, "nadia"])
+        self.assertNotIn("password", entry.changes)
+        self.assertNotIn(response.context["new_password"], str(entry.changes))
+
+    def test_a_new_account_that_cannot_join_is_not_left_behind(self) -> None:
+        before = (User.objects.count(), AuditEntry.objects.count())
+        self.client.force_login(self.admin)
+        refusal = ValidationError("The membership was refused.")
+        with mock.patch("lodestar.core.services.add_member", side_effect=refusal):
+            response = self.client.post(
+                self.add(), {"username": "nadia", "full_name": "Nadia N", "role": "analyst"}
+            )
+        self.assertContains(response, "The membership was refused.", status_code=400)
+        self.assertEqual((User.objects.count(), AuditEntry.objects.count()), before)
 
     def test_an_existing_account_is_added_by_email_without_a_new_password(self) -> None:
         self.outsider.email = "olly@example.nhs.uk"
