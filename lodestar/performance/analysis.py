@@ -4,6 +4,11 @@ Every metric of a report goes through `prepare` and `analyse` in one batch, so a
 hundreds of metrics costs one engine call (a few milliseconds), not one per metric. What
 comes back is plain data for templates, the API and other apps (the BAF shows a risk's
 metrics' icons).
+
+A metric's target may change over time (`TargetChange`), but the engine compares one
+target per series with the latest limits (spc-method.md 1.6). It is given the target in
+force at the series' last point, so the assurance icon judges against the target of the
+report month, while the chart draws each month against the target of its time.
 """
 
 from __future__ import annotations
@@ -12,13 +17,16 @@ import datetime
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from lodestar.performance.models import Metric, Observation, Rebase
+from lodestar.performance.models import Metric, Observation, Rebase, TargetChange
 from lodestar.performance.spc import Result, analyse, labels, prepare
 from lodestar.performance.spc.labels import Direction
+
+# One observation as read for the engine: metric id, period, value.
+Row = tuple[int, datetime.date, float]
 
 
 @dataclass(frozen=True)
@@ -34,12 +42,46 @@ class Point:
 
 
 @dataclass(frozen=True)
+class TargetStep:
+    """The target from `period` on (None: from the first period), and where it comes from."""
+
+    period: datetime.date | None
+    target: float | None
+    source: str = ""
+
+
+def target_steps(metric: Metric, changes: Iterable[TargetChange]) -> tuple[TargetStep, ...]:
+    """The metric's own target from the start, then each change in period order."""
+    ordered = sorted(changes, key=lambda c: c.period)
+    first = TargetStep(None, metric.target, metric.target_source)
+    return (first, *(TargetStep(c.period, c.target, c.source) for c in ordered))
+
+
+def step_at(steps: Sequence[TargetStep], period: datetime.date | None) -> TargetStep:
+    """The step in force in `period` (steps in period order; None: the first period)."""
+    found = steps[0]
+    for step in steps[1:]:
+        if period is None or step.period is None or step.period > period:
+            break
+        found = step
+    return found
+
+
+def target_at(steps: Sequence[TargetStep], period: datetime.date | None) -> float | None:
+    """The target in force in `period`: the pure rule the engine's input follows."""
+    return step_at(steps, period).target
+
+
+@dataclass(frozen=True)
 class MetricAnalysis:
     """What the chart and the icons of one metric show, as of a report period."""
 
     metric: Metric
     points: Sequence[Point] = ()
     rebases: Sequence[Rebase] = ()
+    target_changes: Sequence[TargetChange] = ()
+    # The end of the report period, if any: where the target is read with no data.
+    up_to: datetime.date | None = None
     # `variation` is the point type of the last point and `assurance` one of
     # consistent_pass, consistent_fail, inconsistent, or "" (spc-method.md 1.5-1.6).
     variation: str = ""
@@ -53,6 +95,32 @@ class MetricAnalysis:
     @property
     def has_data(self) -> bool:
         return bool(self.points)
+
+    @property
+    def targets(self) -> tuple[TargetStep, ...]:
+        """Every target the metric has had, from the first period on."""
+        return target_steps(self.metric, self.target_changes)
+
+    @property
+    def target_step(self) -> TargetStep:
+        """The target in force at the latest point (or at `up_to` when there is no data)."""
+        return step_at(self.targets, self.latest.period if self.latest else self.up_to)
+
+    @property
+    def target(self) -> float | None:
+        """The target the assurance icon judges against."""
+        return self.target_step.target
+
+    @property
+    def shown_targets(self) -> tuple[TargetStep, ...]:
+        """The steps in force at some point of the chart, in order."""
+        steps = self.targets
+        if not self.points:
+            return (self.target_step,)
+        first, last = self.points[0].period, self.points[-1].period
+        start = step_at(steps, first)
+        later = [s for s in steps if s.period is not None and first < s.period <= last]
+        return (start, *later)
 
     @property
     def variation_icon(self) -> str:
@@ -87,41 +155,65 @@ def analyse_metrics(
     if up_to is not None:
         observations = observations.filter(period__lte=up_to)
     rows = list(observations.values_list("metric_id", "period", "value"))
-    rebases: dict[int, list[Rebase]] = defaultdict(list)
+    context = _Context(up_to)
     for rebase in Rebase.objects.filter(metric__in=metrics).order_by("period"):
-        rebases[rebase.metric_id].append(rebase)
+        context.rebases[rebase.metric_id].append(rebase)
+    for change in TargetChange.objects.filter(metric__in=metrics).order_by("period"):
+        context.changes[change.metric_id].append(change)
     if not rows:
-        return [MetricAnalysis(m, rebases=rebases[m.pk]) for m in metrics]
-    return _run(metrics, rows, rebases)
+        return [context.empty(m) for m in metrics]
+    return _run(metrics, rows, context)
 
 
-def _run(
-    metrics: list[Metric],
-    rows: list[tuple[int, datetime.date, float]],
-    rebases: dict[int, list[Rebase]],
-) -> list[MetricAnalysis]:
+@dataclass(frozen=True)
+class _Context:
+    """What each metric's analysis carries besides the engine's answers."""
+
+    up_to: datetime.date | None
+    rebases: defaultdict[int, list[Rebase]] = field(default_factory=lambda: defaultdict(list))
+    changes: defaultdict[int, list[TargetChange]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def empty(self, metric: Metric) -> MetricAnalysis:
+        return MetricAnalysis(
+            metric,
+            rebases=self.rebases[metric.pk],
+            target_changes=self.changes[metric.pk],
+            up_to=self.up_to,
+        )
+
+    def targets(self, by_id: dict[int, Metric], rows: list[Row]) -> dict[int, float]:
+        """Each series' one target: the one in force at its last point (NaN for none)."""
+        last = {r[0]: r[1] for r in rows}  # rows are in period order within each metric
+        found: dict[int, float] = {}
+        for metric_id, period in last.items():
+            steps = target_steps(by_id[metric_id], self.changes[metric_id])
+            target = target_at(steps, period)
+            found[metric_id] = np.nan if target is None else target
+        return found
+
+
+def _run(metrics: list[Metric], rows: list[Row], context: _Context) -> list[MetricAnalysis]:
     by_id = {m.pk: m for m in metrics}
     ids = np.array([str(r[0]) for r in rows])
     dates = np.array([r[1] for r in rows], dtype="datetime64[D]")
-    starts = {(m, r.period) for m, rs in rebases.items() for r in rs}
+    starts = {(m, r.period) for m, rs in context.rebases.items() for r in rs}
+    targets = context.targets(by_id, rows)
     batch = prepare(
         ids,
         dates,
         np.array([r[2] for r in rows], dtype=np.float64),
         improvement_direction=np.array([by_id[r[0]].improvement_direction for r in rows]),
-        target=np.array(
-            [np.nan if by_id[r[0]].target is None else by_id[r[0]].target for r in rows]
-        ),
+        target=np.array([targets[r[0]] for r in rows]),
         rebase=np.array([(r[0], r[1]) in starts for r in rows]),
         fix_after=np.array([by_id[r[0]].fix_after or 0 for r in rows]),
         screen_outliers=np.array([by_id[r[0]].screen_outliers for r in rows]),
     )
-    return _collect(metrics, analyse(batch), rebases)
+    return _collect(metrics, analyse(batch), context)
 
 
-def _collect(
-    metrics: list[Metric], result: Result, rebases: dict[int, list[Rebase]]
-) -> list[MetricAnalysis]:
+def _collect(metrics: list[Metric], result: Result, context: _Context) -> list[MetricAnalysis]:
     by_id = {m.pk: m for m in metrics}
     batch, lim = result.batch, result.limits
     g = lim.group
@@ -155,12 +247,14 @@ def _collect(
         found[metric_id] = MetricAnalysis(
             metric=by_id[metric_id],
             points=points,
-            rebases=rebases[metric_id],
+            rebases=context.rebases[metric_id],
+            target_changes=context.changes[metric_id],
+            up_to=context.up_to,
             variation=type_names[last],
             assurance=labels.ASSURANCES[int(result.assurance[s])],
             short_baseline=bool(short[last]),
         )
-    return [found.get(m.pk) or MetricAnalysis(m, rebases=rebases[m.pk]) for m in metrics]
+    return [found.get(m.pk) or context.empty(m) for m in metrics]
 
 
 def _finite(value: float) -> float | None:

@@ -9,6 +9,8 @@ What is drawn follows NHSRplotthedots' `ptd_create_ggplot` (spc-method.md 1.5): 
 line, the mean, the process limits (dashed), the target (red #de1b1b) and the points
 coloured by point type. The mean and limits belong to one baseline, so every line breaks
 where a rebase starts a new baseline (spc-method.md 1.2), and a marker shows where.
+A target that changes over time is drawn as steps: each month against the target of its
+time, with a vertical join where a new target starts.
 """
 
 from __future__ import annotations
@@ -51,6 +53,15 @@ class ChartPoint(Protocol):
     def point_type(self) -> str: ...
 
 
+class ChartTarget(Protocol):
+    """A target from `period` on (None: from the first period); a `TargetStep` has it."""
+
+    @property
+    def period(self) -> datetime.date | None: ...
+    @property
+    def target(self) -> float | None: ...
+
+
 @dataclass(frozen=True)
 class Size:
     """The drawing's size in SVG user units, and the margins kept for the axes' labels."""
@@ -86,8 +97,9 @@ class Chart:
     lower: str = ""
     upper: str = ""
     dots: tuple[Dots, ...] = ()
-    # The y of the target line, or None when there is no target.
-    target: float | None = None
+    # The target as a step line: a horizontal segment per target, a vertical join at
+    # each change; "" when no point has a target.
+    target: str = ""
     # Where each new baseline after the first begins.
     rebases: tuple[float, ...] = ()
     x_ticks: tuple[Tick, ...] = ()
@@ -140,16 +152,17 @@ class Scale:
 def draw(
     points: Sequence[ChartPoint],
     *,
-    target: float | None = None,
+    targets: Sequence[ChartTarget] = (),
     size: Size | None = None,
     y_label: Callable[[float], str] | None = None,
     x_label: Callable[[datetime.date], str] | None = None,
 ) -> Chart:
-    """Work out the chart of `points` (in date order), with `target` when there is one."""
+    """Work out the chart of `points` (in date order) and its `targets` (in date order)."""
     size = size or Size()
     if not points:
         return Chart(size)
-    low, high = value_range(points, target)
+    levels = target_levels(points, targets)
+    low, high = value_range(points, levels)
     ticks = nice_ticks(low, high)
     y = Scale(ticks[0], ticks[-1], size.height - size.bottom, size.top)
     ordinals = [p.period.toordinal() for p in points]
@@ -166,21 +179,40 @@ def draw(
         lower=_level_path(points, groups, xs, y, "lower_limit"),
         upper=_level_path(points, groups, xs, y, "upper_limit"),
         dots=_dots(points, xs, ys),
-        target=None if target is None else round(y(target), 1),
+        target=_target_path(levels, xs, y, (size.left, size.width - size.right)),
         rebases=tuple(round((xs[a - 1] + xs[a]) / 2, 1) for a, _ in groups[1:]),
         x_ticks=tuple(Tick(xs[i], label_x(points[i].period)) for i in _x_tick_indexes(xs)),
         y_ticks=tuple(Tick(round(y(t), 1), label_y(t)) for t in ticks),
     )
 
 
-def value_range(points: Sequence[ChartPoint], target: float | None) -> tuple[float, float]:
-    """The lowest and highest values the chart must show: points, limits and target."""
+def value_range(
+    points: Sequence[ChartPoint], targets: Sequence[float | None] = ()
+) -> tuple[float, float]:
+    """The lowest and highest values the chart must show: points, limits and targets."""
     seen = [p.value for p in points]
     seen += [v for p in points for v in (p.lower_limit, p.upper_limit) if v is not None]
-    if target is not None:
-        seen.append(target)
+    seen += [t for t in targets if t is not None]
     finite = [v for v in seen if math.isfinite(v)]
     return min(finite), max(finite)
+
+
+def target_levels(
+    points: Sequence[ChartPoint], targets: Sequence[ChartTarget]
+) -> list[float | None]:
+    """The target in force at each point: the last target whose period has begun."""
+    levels: list[float | None] = []
+    current: float | None = None
+    following = 0
+    for p in points:
+        while following < len(targets):
+            start = targets[following].period
+            if start is not None and start > p.period:
+                break
+            current = targets[following].target
+            following += 1
+        levels.append(current)
+    return levels
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -240,6 +272,36 @@ def _level_path(
         # A one-point baseline still gets a short stub, so its mean is visible.
         left, right = (xs[a], xs[b - 1]) if b - a > 1 else (xs[a] - 4, xs[a] + 4)
         parts.append(f"M{left:g} {height:g} H{right:g}")
+    return " ".join(parts)
+
+
+def _target_path(
+    levels: Sequence[float | None], xs: Sequence[float], y: Scale, edges: tuple[float, float]
+) -> str:
+    """The target as steps across the plot: each change halfway between its neighbours.
+
+    The line runs from edge to edge, as a constant target's always did; a stretch with
+    no target breaks it.
+    """
+    parts = []
+    drawing = False
+    start = 0
+    for end in range(1, len(levels) + 1):
+        if end < len(levels) and levels[end] == levels[start]:
+            continue
+        level = levels[start]
+        right = edges[1] if end == len(levels) else round((xs[end - 1] + xs[end]) / 2, 1)
+        if level is None or not math.isfinite(level):
+            drawing = False
+        else:
+            height = round(y(level), 1)
+            if drawing:
+                parts.append(f"V{height:g} H{right:g}")
+            else:
+                left = edges[0] if start == 0 else round((xs[start - 1] + xs[start]) / 2, 1)
+                parts.append(f"M{left:g} {height:g} H{right:g}")
+            drawing = True
+        start = end
     return " ".join(parts)
 
 

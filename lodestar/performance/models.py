@@ -75,7 +75,9 @@ class Metric(OrgOwnedModel):
     description = models.TextField(blank=True)
     unit = models.CharField(max_length=20, choices=Unit.choices)
     improvement_direction = models.CharField(max_length=10, choices=ImprovementDirection.choices)
-    # One constant target: the engine compares it with the latest limits (spc-method 1.6).
+    # The target from the first period; a TargetChange replaces it from a later period on,
+    # so each month is drawn against the target of its time. The engine compares the
+    # target in force at the last point with the latest limits (spc-method.md 1.6).
     target = models.FloatField(null=True, blank=True)
     target_source = models.CharField(
         max_length=300,
@@ -160,6 +162,31 @@ class Rebase(OrgOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.metric}: rebased from {self.period:%Y-%m-%d}"
+
+
+class TargetChange(OrgOwnedModel):
+    """A new target from one period on, as when each year's planning guidance resets it.
+
+    Earlier periods keep the target of their time. A change to no target (None) ends the
+    metric's target from that period, and with it the assurance icon.
+    """
+
+    metric = models.ForeignKey(Metric, models.CASCADE, related_name="target_changes")
+    period = models.DateField()
+    target = models.FloatField(null=True, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["metric", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "period"], name="one_target_change_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}: target changed from {self.period:%Y-%m-%d}"
 
 
 class Narrative(OrgOwnedModel):

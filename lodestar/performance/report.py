@@ -99,10 +99,13 @@ class Card:
     chart: chart.Chart
     latest_value: str
     latest_period: str
+    # The target in force at the latest point, and the period it has applied from when a
+    # target change set it ("" for the metric's own target).
     target: str
     description: str
     rows: tuple[Row, ...]
     narrative: Narrative | None = None
+    target_from: str = ""
 
     @property
     def metric(self) -> Metric:
@@ -135,8 +138,12 @@ class Card:
 
     @property
     def target_source(self) -> str:
-        """Where the target comes from; nothing when there is no target to explain."""
-        return self.metric.target_source if self.metric.target is not None else ""
+        """Where the target in force comes from; nothing when there is no target to explain.
+
+        A target change's own source, or the metric's before any change.
+        """
+        step = self.analysis.target_step
+        return step.source if step.target is not None else ""
 
 
 @dataclass(frozen=True)
@@ -334,12 +341,13 @@ def card_for(
     """The card of one metric: its latest value, chart, description and data table."""
     metric, latest = analysis.metric, analysis.latest
     unit, frequency = metric.unit, metric.frequency
-    target = "No target" if metric.target is None else format_value(metric.target, unit)
+    step = analysis.target_step
+    target = "No target" if step.target is None else format_value(step.target, unit)
     return Card(
         analysis=analysis,
         chart=chart.draw(
             analysis.points,
-            target=metric.target,
+            targets=analysis.targets,
             size=size,
             y_label=lambda v: format_tick(v, unit),
             x_label=lambda d: short_period(d, frequency),
@@ -350,6 +358,7 @@ def card_for(
         description=describe(analysis),
         rows=_rows(analysis.points, unit, frequency),
         narrative=narrative,
+        target_from=period_label(step.period, frequency) if step.period else "",
     )
 
 
@@ -394,14 +403,31 @@ def describe(analysis: MetricAnalysis) -> str:
         low = format_value(last.lower_limit, metric.unit, extra=1)
         high = format_value(last.upper_limit, metric.unit, extra=1)
         parts.append(f"Process limits {low} to {high}.")
-    if metric.target is not None:
-        parts.append(f"Target {format_value(metric.target, metric.unit)}.")
+    if words := describe_targets(analysis):
+        parts.append(words)
     if len(analysis.rebases):
         parts.append(f"Rebased {len(analysis.rebases)} time(s).")
     parts.append(f"{VARIATION_LABELS[analysis.variation_icon]}.")
     if analysis.assurance_icon:
         parts.append(f"{ASSURANCE_LABELS[analysis.assurance_icon]}.")
     return " ".join(parts)
+
+
+def describe_targets(analysis: MetricAnalysis) -> str:
+    """The targets the chart shows, in words: "Target 76.0%, then 78.0% from April 2025."
+
+    Empty when the chart shows no target at all.
+    """
+    metric, shown = analysis.metric, analysis.shown_targets
+    if all(step.target is None for step in shown):
+        return ""
+    words = [
+        ("no target" if s.target is None else format_value(s.target, metric.unit))
+        + (f" from {period_label(s.period, metric.frequency)}" if i and s.period else "")
+        for i, s in enumerate(shown)
+    ]
+    first = "No target" if shown[0].target is None else f"Target {words[0]}"
+    return ", then ".join([first, *words[1:]]) + "."
 
 
 def format_value(value: float | None, unit: str, extra: int = 0) -> str:

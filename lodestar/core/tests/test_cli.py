@@ -130,13 +130,16 @@ class RealServerTests(SimpleTestCase):
         server.wait(timeout=20)
 
     def fetch_home_page(self, port: int) -> tuple[int, str]:
-        """Status and Server header of the home page, once the server answers (20s at most)."""
-        deadline = time.monotonic() + 20
+        """Status and Server header of the home page, once the server answers (60s at most).
+
+        Generous: a worker's first request imports all of Django, and on a CI machine
+        busy with the rest of the suite that has taken longer than 5 seconds."""
+        deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=20) as page:
                     return page.status, page.headers.get("Server", "")
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
