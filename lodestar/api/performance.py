@@ -1,12 +1,12 @@
-"""Performance metrics: their definitions, observations, rebases and narratives, and what
-the Making Data Count analysis of them shows.
+"""Performance metrics: their definitions, observations, rebases, target changes and
+narratives, and what the Making Data Count analysis of them shows.
 
 Observations are pushed in batches, all or nothing: a batch with any bad row is answered
 400 naming each row by its index and field (`observations.3.value`), and nothing is
 saved. Sending a period already recorded corrects it. The same roles as on the pages:
 every member reads; analysts, governance officers and administrators keep the metric
-definitions and rebases; analysts and administrators submit data; executives, analysts,
-governance officers and administrators write narratives.
+definitions, rebases and target changes; analysts and administrators submit data;
+executives, analysts, governance officers and administrators write narratives.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from lodestar.api.performance_schemas import (
     NarrativeOut,
     NewMetric,
     NewRebase,
+    NewTargetChange,
     ObservationBatch,
     ObservationOut,
     ObservationQuery,
@@ -41,14 +42,15 @@ from lodestar.api.performance_schemas import (
     SpcOut,
     SummaryOut,
     SummaryRow,
+    TargetChangeOut,
     parse_month,
 )
 from lodestar.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ReasonQuery
 from lodestar.core.models import Organisation
 from lodestar.core.roles import Capability
-from lodestar.performance import services
+from lodestar.performance import services, target_services
 from lodestar.performance.analysis import analyse_metrics
-from lodestar.performance.models import Metric, Narrative, Rebase
+from lodestar.performance.models import Metric, Narrative, Rebase, TargetChange
 from lodestar.performance.services import ObservationRow
 from lodestar.strategy.models import Element
 
@@ -63,7 +65,7 @@ def find_metric(organisation: Organisation, metric: uuid.UUID) -> Metric:
     metrics = (
         Metric.objects.filter(organisation=organisation)
         .select_related("organisation", "lead_executive", "committee")
-        .prefetch_related("elements__kind")
+        .prefetch_related("elements__kind", "target_changes")
     )
     return one(metrics, metric, "This organisation has no such metric.")
 
@@ -103,7 +105,7 @@ def list_metrics(
     metrics = (
         Metric.objects.filter(organisation=access.organisation)
         .select_related("lead_executive", "committee")
-        .prefetch_related("elements__kind")
+        .prefetch_related("elements__kind", "target_changes")
         .order_by("domain", "name", "code")
     )
     if query.domain is not None:
@@ -235,6 +237,50 @@ def remove_rebase(
     found = one(Rebase.objects.filter(metric=target), rebase, "This metric has no such rebase.")
     with refusals():
         services.remove_rebase(access.user, found, query.reason)
+    return Status(204, None)
+
+
+@router.get(M + "/targets", response={200: list[TargetChangeOut], **READ_ERRORS})
+def list_target_changes(
+    request: HttpRequest, org: uuid.UUID, metric: uuid.UUID
+) -> list[TargetChangeOut]:
+    """Where the target changes: each replaces the one before from its period on."""
+    access = organisation_access(request, org, Capability.VIEW_PERFORMANCE)
+    changes = find_metric(access.organisation, metric).target_changes.order_by("period")
+    return [TargetChangeOut.of(c) for c in changes]
+
+
+@router.post(M + "/targets", response={201: TargetChangeOut, **WRITE_ERRORS})
+def add_target_change(
+    request: HttpRequest, org: uuid.UUID, metric: uuid.UUID, new: NewTargetChange
+) -> Status[TargetChangeOut]:
+    """A new target (null: none) from `period` on, which must start one of the metric's
+    periods; earlier periods keep the target of their time."""
+    access = organisation_access(request, org, Capability.MANAGE_METRICS)
+    target = find_metric(access.organisation, metric)
+    with refusals():
+        created = target_services.change_target(access.user, target, **new.model_dump())
+    return Status(201, TargetChangeOut.of(created))
+
+
+@router.delete(M + "/targets/{uuid:change}", response={204: None, **WRITE_ERRORS})
+def remove_target_change(
+    request: HttpRequest,
+    org: uuid.UUID,
+    metric: uuid.UUID,
+    change: uuid.UUID,
+    query: Query[ReasonQuery],
+) -> Status[None]:
+    """Undo a target change: the target before it applies again from its period on."""
+    access = organisation_access(request, org, Capability.MANAGE_METRICS)
+    target = find_metric(access.organisation, metric)
+    found = one(
+        TargetChange.objects.filter(metric=target),
+        change,
+        "This metric has no such target change.",
+    )
+    with refusals():
+        target_services.remove_target_change(access.user, found, query.reason)
     return Status(204, None)
 
 

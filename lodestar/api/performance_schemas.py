@@ -1,5 +1,5 @@
 """What the performance endpoints accept and answer: metrics, observations, rebases,
-narratives, and the SPC analysis of each metric."""
+target changes, narratives, and the SPC analysis of each metric."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 from typing import Annotated, ClassVar, Self
 from uuid import UUID
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import BaseModel, BeforeValidator, Field
 
@@ -16,7 +17,7 @@ from lodestar.api.fields import Day, Flag, NullableInput, Reason, UUIDs
 from lodestar.api.schemas import Input, UserRef
 from lodestar.api.strategy_schemas import CommitteeRef, ElementRef
 from lodestar.performance import report
-from lodestar.performance.analysis import MetricAnalysis, Point
+from lodestar.performance.analysis import MetricAnalysis, Point, TargetStep, step_at, target_steps
 from lodestar.performance.models import (
     DataQuality,
     Domain,
@@ -26,6 +27,7 @@ from lodestar.performance.models import (
     Narrative,
     Observation,
     Rebase,
+    TargetChange,
     Unit,
 )
 from lodestar.performance.services import MAX_MAGNITUDE
@@ -163,6 +165,15 @@ class NewRebase(Input):
     reason: str = Field(min_length=1, max_length=2000, description="Shown on the chart.")
 
 
+class NewTargetChange(NullableInput):
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"target"})
+
+    period: Day = Field(description="The first period the new target applies to.")
+    target: Number | None = Field(description="The new target; null for no target from then.")
+    source: Text = Field("", description="Like the 2025/26 operational planning guidance.")
+    reason: str = Field(min_length=1, max_length=2000, description="Shown on the metric's page.")
+
+
 class NarrativeIn(Input):
     what_the_chart_shows: str = Field("", max_length=5000)
     root_cause: str = Field("", max_length=5000)
@@ -195,8 +206,12 @@ class MetricOut(Schema):
     unit: str
     unit_label: str
     improvement_direction: str
-    target: float | None
+    target: float | None = Field(description="The target from the first period.")
     target_source: str
+    target_now: float | None = Field(
+        description="The target in force today: `target`, or the latest target change begun."
+    )
+    target_now_source: str
     frequency: str
     data_source: str
     lead_executive: UserRef
@@ -214,7 +229,10 @@ class MetricOut(Schema):
     updated_at: datetime.datetime
 
     @classmethod
-    def of(cls, metric: Metric) -> Self:
+    def of(cls, metric: Metric, today: datetime.date | None = None) -> Self:
+        """`metric`, best with its target changes prefetched; its target as of `today`."""
+        today = today or timezone.localdate()
+        now = step_at(target_steps(metric, metric.target_changes.all()), today)
         return cls(
             uuid=metric.uuid,
             code=metric.code,
@@ -225,6 +243,8 @@ class MetricOut(Schema):
             improvement_direction=metric.improvement_direction,
             target=metric.target,
             target_source=metric.target_source,
+            target_now=now.target,
+            target_now_source=now.source,
             frequency=metric.frequency,
             data_source=metric.data_source,
             lead_executive=UserRef.of(metric.lead_executive),
@@ -285,6 +305,36 @@ class RebaseOut(Schema):
             reason=rebase.reason,
             created_at=rebase.created_at,
         )
+
+
+class TargetChangeOut(Schema):
+    uuid: UUID
+    period: datetime.date
+    target: float | None
+    source: str
+    reason: str
+    created_at: datetime.datetime
+
+    @classmethod
+    def of(cls, change: TargetChange) -> Self:
+        return cls(
+            uuid=change.uuid,
+            period=change.period,
+            target=change.target,
+            source=change.source,
+            reason=change.reason,
+            created_at=change.created_at,
+        )
+
+
+class TargetStepOut(Schema):
+    period: datetime.date | None = Field(description="From this period on; null: from the start.")
+    target: float | None
+    source: str
+
+    @classmethod
+    def of(cls, step: TargetStep) -> Self:
+        return cls(period=step.period, target=step.target, source=step.source)
 
 
 class NarrativeOut(Schema):
@@ -356,7 +406,8 @@ class IconsOut(Schema):
 class SpcOut(IconsOut):
     metric: MetricRef
     improvement_direction: str
-    target: float | None
+    target: float | None = Field(description="The target in force at the latest point.")
+    targets: list[TargetStepOut] = Field(description="Every target, in period order.")
     short_baseline: bool = Field(description="Too few points for reliable limits.")
     points: list[PointOut]
     rebases: list[RebaseOut]
@@ -369,7 +420,8 @@ class SpcOut(IconsOut):
                 **IconsOut.fields_of(analysis),
                 "metric": MetricRef.of(metric),
                 "improvement_direction": metric.improvement_direction,
-                "target": metric.target,
+                "target": analysis.target,
+                "targets": [TargetStepOut.of(s) for s in analysis.targets],
                 "short_baseline": analysis.short_baseline,
                 "points": [PointOut.of(p) for p in analysis.points],
                 "rebases": [RebaseOut.of(r) for r in analysis.rebases],
@@ -381,7 +433,7 @@ class SummaryRow(IconsOut):
     metric: MetricRef
     domain: str
     unit: str
-    target: float | None
+    target: float | None = Field(description="The target in force at the latest point.")
     latest: PointOut | None
 
     @classmethod
@@ -393,7 +445,7 @@ class SummaryRow(IconsOut):
                 "metric": MetricRef.of(metric),
                 "domain": metric.domain,
                 "unit": metric.unit,
-                "target": metric.target,
+                "target": analysis.target,
                 "latest": PointOut.of(latest) if latest else None,
             }
         )

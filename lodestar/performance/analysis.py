@@ -113,14 +113,14 @@ class MetricAnalysis:
 
     @property
     def shown_targets(self) -> tuple[TargetStep, ...]:
-        """The steps in force at some point of the chart, in order."""
+        """The steps in force at some point of the chart, in order, as the chart draws them."""
         steps = self.targets
-        if not self.points:
-            return (self.target_step,)
-        first, last = self.points[0].period, self.points[-1].period
-        start = step_at(steps, first)
-        later = [s for s in steps if s.period is not None and first < s.period <= last]
-        return (start, *later)
+        shown = [self.target_step] if not self.points else []
+        for point in self.points:
+            step = step_at(steps, point.period)
+            if not shown or shown[-1] != step:
+                shown.append(step)
+        return tuple(shown)
 
     @property
     def variation_icon(self) -> str:

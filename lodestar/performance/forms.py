@@ -1,4 +1,4 @@
-"""Forms for metric definitions, rebases, narratives and single observations.
+"""Forms for metric definitions, rebases, target changes, narratives and single observations.
 
 The forms check what a browser can get wrong (a missing name, a word where a number goes);
 the services check the rules and their refusals are put back on the form's fields.
@@ -110,7 +110,13 @@ class MetricForm(NHSFormMixin, forms.Form):
         choices=_choices("Choose a frequency", Frequency.choices),
         error_messages={"required": "Choose how often the metric is measured."},
     )
-    target = _number("Target", required=False, help_text="Optional. Leave empty if none.")
+    target = _number(
+        "Target",
+        required=False,
+        help_text="Optional: the target from the first period. When a new year's target "
+        "replaces it, add a target change on the metric's page instead of changing this, "
+        "so that earlier months keep the target of their time.",
+    )
     target_source = forms.CharField(
         label="Where the target comes from",
         max_length=300,
@@ -221,6 +227,38 @@ class RebaseForm(NHSFormMixin, forms.Form):
         max_length=2000,
         help_text="What changed in the process. It is shown beside the chart.",
         error_messages={"required": "Say why the process changed."},
+    )
+
+    def __init__(self, *args: Any, frequency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].help_text = _PERIOD_HINTS[Frequency(frequency)]
+
+
+class TargetChangeForm(NHSFormMixin, forms.Form):
+    period = forms.DateField(
+        label="The new target applies from",
+        widget=_DATE,
+        error_messages={
+            "required": "Enter the first period the new target applies to.",
+            "invalid": "Enter a real date, like 2025-04-01.",
+        },
+    )
+    target = _number(
+        "New target",
+        required=False,
+        help_text="Leave empty if the metric has no target from this period.",
+    )
+    source = forms.CharField(
+        label="Where the new target comes from",
+        max_length=300,
+        required=False,
+        help_text="Like the 2025/26 operational planning guidance, or a board decision.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Why the target changed. The board sees it on the metric's page.",
+        error_messages={"required": "Say why the target changed."},
     )
 
     def __init__(self, *args: Any, frequency: str, **kwargs: Any) -> None:

@@ -1,4 +1,4 @@
-"""Metric definitions, rebases, narratives and single observations."""
+"""Metric definitions, rebases, target changes, narratives and single observations."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{_ONE}delete/", views.delete_metric, name="delete_metric"),
     path(f"{_ONE}rebases/new/", views.new_rebase, name="new_rebase"),
     path(f"{_ONE}rebases/<uuid:rebase>/delete/", views.delete_rebase, name="delete_rebase"),
+    path(f"{_ONE}targets/new/", views.new_target_change, name="new_target_change"),
+    path(
+        f"{_ONE}targets/<uuid:change>/delete/",
+        views.delete_target_change,
+        name="delete_target_change",
+    ),
     path(f"{_ONE}narrative/", views.narrative, name="narrative"),
     path(f"{_ONE}observations/new/", views.new_observation, name="new_observation"),
 ]

@@ -1,5 +1,6 @@
-"""Pages that keep metric definitions: the list, the definition form, rebases, narratives
-and single observations. The chart of one metric and the report are in `views`."""
+"""Pages that keep metric definitions: the list, the definition form, rebases, target
+changes, narratives and single observations. The chart of one metric and the report are in
+`views`."""
 
 from __future__ import annotations
 
@@ -21,9 +22,24 @@ from lodestar.core.decorators import OrgRequest, org_view
 from lodestar.core.forms import ReasonForm
 from lodestar.core.roles import Capability
 from lodestar.delivery.forms import add_service_errors
-from lodestar.performance import services
-from lodestar.performance.forms import MetricForm, NarrativeForm, ObservationForm, RebaseForm
-from lodestar.performance.models import Domain, Metric, Narrative, Observation, Rebase
+from lodestar.performance import services, target_services
+from lodestar.performance.analysis import TargetStep, step_at, target_steps
+from lodestar.performance.forms import (
+    MetricForm,
+    NarrativeForm,
+    ObservationForm,
+    RebaseForm,
+    TargetChangeForm,
+)
+from lodestar.performance.models import (
+    Domain,
+    Metric,
+    Narrative,
+    Observation,
+    Rebase,
+    TargetChange,
+)
+from lodestar.performance.report import format_target
 from lodestar.performance.services import ObservationRow, describe_period
 
 
@@ -74,6 +90,8 @@ class MetricRow:
     url: str
     observations: int
     latest: str
+    # The target in force at the latest data, as the report's card shows it.
+    target: TargetStep
 
 
 def _metric_rows(found: Iterable[Metric]) -> list[MetricRow]:
@@ -84,11 +102,15 @@ def _metric_rows(found: Iterable[Metric]) -> list[MetricRow]:
         .values("metric")
         .annotate(n=Count("id"), latest=Max("period"))
     }
+    changes: dict[int, list[TargetChange]] = {}
+    for change in TargetChange.objects.filter(metric__in=metrics):
+        changes.setdefault(change.metric_id, []).append(change)
     rows = []
     for metric in metrics:
         number, latest = counts.get(metric.pk, (0, None))
         label = describe_period(metric.frequency, latest) if latest else ""
-        rows.append(MetricRow(metric, metric_url(metric), number, label))
+        step = step_at(target_steps(metric, changes.get(metric.pk, ())), latest)
+        rows.append(MetricRow(metric, metric_url(metric), number, label, step))
     return rows
 
 
@@ -257,6 +279,56 @@ def delete_rebase(request: OrgRequest, metric: uuid.UUID, rebase: uuid.UUID) -> 
         return _confirm(request, **page)
     services.remove_rebase(request.user, found, _reason(request))
     messages.success(request, f"The rebase from {label} is removed.")
+    return redirect(metric_url(target))
+
+
+# Target changes ---------------------------------------------------------------------------
+
+
+@org_view(Capability.MANAGE_METRICS)
+def new_target_change(request: OrgRequest, metric: uuid.UUID) -> HttpResponse:
+    target = find_metric(request, metric)
+    form = TargetChangeForm(request.POST or None, frequency=target.frequency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_services.change_target(request.user, target, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            label = describe_period(target.frequency, form.cleaned_data["period"])
+            messages.success(request, f"The target of {target} changes from {label}.")
+            return redirect(metric_url(target))
+    context = {
+        "form": form,
+        "metric": target,
+        "first": format_target(target.target, target.unit),
+        "changes": [
+            (c, format_target(c.target, target.unit)) for c in target.target_changes.all()
+        ],
+        "back": metric_url(target),
+    }
+    return _render(request, "performance/target_form.html", context, bound=form.is_bound)
+
+
+@org_view(Capability.MANAGE_METRICS)
+def delete_target_change(
+    request: OrgRequest, metric: uuid.UUID, change: uuid.UUID
+) -> HttpResponse:
+    target = find_metric(request, metric)
+    found = get_object_or_404(
+        TargetChange, uuid=change, metric=target, organisation=request.organisation
+    )
+    label = describe_period(target.frequency, found.period)
+    page = {
+        "heading": f"Remove the new target of {target} from {label}?",
+        "explain": f"The target before it will apply again from {label}. "
+        f"The reason given was: {found.reason}",
+        "back": metric_url(target),
+    }
+    if request.method != "POST":
+        return _confirm(request, **page)
+    target_services.remove_target_change(request.user, found, _reason(request))
+    messages.success(request, f"The new target from {label} is removed.")
     return redirect(metric_url(target))
 
 

@@ -8,8 +8,9 @@ A large report takes WeasyPrint several seconds (about 15 s for 200 metrics), an
 packs are downloaded again and again, so each PDF is kept for a while. The key holds
 everything the report is made from: the month, the grouping, the day it is made (printed
 in the footer), the organisation's newest audit entry (every change through the services
-writes one) and the counts and last-changed times of its metrics, observations, rebases and
-narratives (which also catch rows written directly, as tests and bulk loads do).
+writes one) and the counts and last-changed times of its metrics, observations, rebases,
+target changes and narratives (which also catch rows written directly, as tests and bulk
+loads do).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db.models import Count, Max, Model
 
 from lodestar.audit.models import AuditEntry
 from lodestar.core.models import Organisation
-from lodestar.performance.models import Metric, Narrative, Observation, Rebase
+from lodestar.performance.models import Metric, Narrative, Observation, Rebase, TargetChange
 from lodestar.performance.report import Report
 from lodestar.strategy.pdf import render_pdf
 
@@ -49,7 +50,7 @@ def _stamp(organisation: Organisation) -> str:
     latest = AuditEntry.objects.filter(organisation=organisation).aggregate(last=Max("id"))
     parts = [str(latest["last"])]
     model: type[Model]
-    for model in (Metric, Observation, Rebase, Narrative):
+    for model in (Metric, Observation, Rebase, TargetChange, Narrative):
         found = model._default_manager.filter(organisation=organisation).aggregate(
             n=Count("id"), changed=Max("updated_at")
         )

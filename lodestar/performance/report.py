@@ -342,7 +342,6 @@ def card_for(
     metric, latest = analysis.metric, analysis.latest
     unit, frequency = metric.unit, metric.frequency
     step = analysis.target_step
-    target = "No target" if step.target is None else format_value(step.target, unit)
     return Card(
         analysis=analysis,
         chart=chart.draw(
@@ -354,7 +353,7 @@ def card_for(
         ),
         latest_value=format_value(latest.value, unit) if latest else "No data",
         latest_period=period_label(latest.period, frequency) if latest else "",
-        target=target,
+        target=format_target(step.target, unit),
         description=describe(analysis),
         rows=_rows(analysis.points, unit, frequency),
         narrative=narrative,
@@ -428,6 +427,10 @@ def describe_targets(analysis: MetricAnalysis) -> str:
     ]
     first = "No target" if shown[0].target is None else f"Target {words[0]}"
     return ", then ".join([first, *words[1:]]) + "."
+
+
+def format_target(target: float | None, unit: str) -> str:
+    return "No target" if target is None else format_value(target, unit)
 
 
 def format_value(value: float | None, unit: str, extra: int = 0) -> str:

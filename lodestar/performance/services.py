@@ -2,6 +2,7 @@
 
 `actor` is None only for the system (demo data, imports run by the command line); then no
 permission is checked. Each function runs in one transaction with its audit entry.
+Changes of a metric's target over time are in `target_services`.
 """
 
 from __future__ import annotations
@@ -205,12 +206,14 @@ def _frequency_change_problem(metric: Metric) -> str | None:
     """Existing periods must still start periods of the new frequency."""
     periods = [*metric.observations.values_list("period", flat=True)]
     periods += metric.rebases.values_list("period", flat=True)
-    misfits = [p for p in periods if period_start_problem(metric.frequency, p)]
+    periods += metric.target_changes.values_list("period", flat=True)
+    misfits = sorted(p for p in periods if period_start_problem(metric.frequency, p))
     if not misfits:
         return None
     return (
-        f"{len(misfits)} saved observations or rebases, the first for {misfits[0]:%Y-%m-%d}, "
-        f"do not start a {metric.frequency} period. Keep the frequency, or make a new metric."
+        f"{len(misfits)} saved observations, rebases or target changes, the first for "
+        f"{misfits[0]:%Y-%m-%d}, do not start a {metric.frequency} period. Keep the "
+        "frequency, or make a new metric."
     )
 
 
@@ -253,7 +256,8 @@ def delete_metric(actor: User | None, metric: Metric, reason: str = "") -> None:
             "cannot be deleted. Mark it inactive instead."
         )
     org = metric.organisation
-    for child in [*metric.rebases.all(), *metric.narratives.all()]:
+    children = [*metric.rebases.all(), *metric.target_changes.all(), *metric.narratives.all()]
+    for child in children:
         record_delete(actor, org, child, snapshot(child), reason)
     before = snapshot(metric) | {"elements": _element_names(metric)}
     record_delete(actor, org, metric, before, reason)

@@ -21,7 +21,7 @@ from lodestar.core.decorators import OrgRequest, org_view
 from lodestar.core.roles import Capability
 from lodestar.performance import chart
 from lodestar.performance.analysis import analyse_metrics
-from lodestar.performance.models import Metric, Rebase
+from lodestar.performance.models import Metric, Rebase, TargetChange
 from lodestar.performance.pdf import report_pdf as cached_report_pdf
 from lodestar.performance.report import (
     BY_DOMAIN,
@@ -30,6 +30,7 @@ from lodestar.performance.report import (
     available_periods,
     build_report,
     card_for,
+    format_target,
     month_end,
     parse_month,
 )
@@ -119,6 +120,7 @@ def metric(request: OrgRequest, metric: uuid.UUID) -> HttpResponse:
         "elements": list(target.elements.select_related("strategy")),
         "actions": _metric_links(request, target, period or _latest_month(analysis)),
         "rebases": _rebases(request, target, analysis.rebases),
+        "target_changes": _target_changes(request, target, analysis.target_changes),
     }
     return render(request, "performance/metric.html", context)
 
@@ -172,6 +174,7 @@ def _metric_links(
             ("edit_metric", Capability.MANAGE_METRICS, "Change the definition", one),
             ("new_observation", Capability.SUBMIT_METRIC_DATA, "Add or correct a value", one),
             ("new_rebase", Capability.MANAGE_METRICS, "Add a rebase", one),
+            ("new_target_change", Capability.MANAGE_METRICS, "Change the target", one),
         ],
     )
     narrative = _allowed(
@@ -199,3 +202,21 @@ def _rebases(
             )
         found.append((rebase, url))
     return found
+
+
+def _target_changes(
+    request: OrgRequest, metric: Metric, changes: Sequence[TargetChange]
+) -> list[tuple[TargetChange, str, str | None]]:
+    """Each change of target, the new target as shown, and its removal page if allowed."""
+    allowed = Capability.MANAGE_METRICS in request.capabilities
+    org = request.organisation.uuid
+    return [
+        (
+            change,
+            format_target(change.target, metric.unit),
+            _reverse("delete_target_change", org=org, metric=metric.uuid, change=change.uuid)
+            if allowed
+            else None,
+        )
+        for change in changes
+    ]

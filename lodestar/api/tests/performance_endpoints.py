@@ -80,6 +80,16 @@ CALLS: dict[tuple[str, str], Call] = {
     ("DELETE", M + "/rebases/{rebase}"): Call(
         Capability.MANAGE_METRICS, bad_query=_REASON, ok=204
     ),
+    ("GET", M + "/targets"): Call(READ),
+    ("POST", M + "/targets"): Call(
+        Capability.MANAGE_METRICS,
+        lambda t: {"period": "2025-04-01", "target": 78, "reason": "New planning year"},
+        bad='{"period": "2025-04-15", "target": 78, "reason": "Mid-month"}',
+        ok=201,
+    ),
+    ("DELETE", M + "/targets/{change}"): Call(
+        Capability.MANAGE_METRICS, bad_query=_REASON, ok=204
+    ),
     ("GET", M + "/narratives/{period}"): Call(READ),
     ("PUT", M + "/narratives/{period}"): Call(
         Capability.WRITE_METRIC_NARRATIVE,

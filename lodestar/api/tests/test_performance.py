@@ -1,10 +1,12 @@
 """The performance API: metric definitions, observations pushed in batches, rebases,
-narratives, and the SPC analysis, each checked as a client would see it."""
+target changes, narratives, and the SPC analysis, each checked as a client would see it."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
+
+import time_machine
 
 from lodestar.api.tests.helpers import ApiTestCase
 from lodestar.audit.models import AuditEntry
@@ -15,6 +17,7 @@ from lodestar.performance.models import (
     Narrative,
     Observation,
     Rebase,
+    TargetChange,
     Unit,
 )
 from lodestar.performance.tests.builders import add_observations, make_metric
@@ -27,14 +30,16 @@ VALUES += [77, 76, 66, 65]
 
 
 class PerformanceApiTestCase(ApiTestCase):
-    """RXM's A&E metric with two years of data, a rebase and a narrative; a spare metric
-    with no data; an inactive one; and a metric of another trust."""
+    """RXM's A&E metric with two years of data, a rebase, a change of target after the data
+    and a narrative; a spare metric with no data; an inactive one; and a metric of another
+    trust."""
 
     metric: Metric
     spare: Metric
     inactive: Metric
     theirs: Metric
     rebase: Rebase
+    change: TargetChange
     narrative: Narrative
 
     @classmethod
@@ -57,6 +62,14 @@ class PerformanceApiTestCase(ApiTestCase):
         cls.rebase = Rebase.objects.create(
             organisation=cls.org, metric=cls.metric, period=D(2024, 4, 1), reason="New front door"
         )
+        cls.change = TargetChange.objects.create(
+            organisation=cls.org,
+            metric=cls.metric,
+            period=D(2025, 6, 1),
+            target=78.0,
+            source="2025/26 operational planning guidance",
+            reason="The interim standard for March 2026",
+        )
         cls.narrative = Narrative.objects.create(
             organisation=cls.org,
             metric=cls.metric,
@@ -71,7 +84,7 @@ class PerformanceApiTestCase(ApiTestCase):
             *super().state(),
             *(
                 list(model.objects.order_by("pk").values())
-                for model in (Metric, Observation, Rebase, Narrative)
+                for model in (Metric, Observation, Rebase, TargetChange, Narrative)
             ),
             list(Metric.elements.through.objects.order_by("pk").values()),
         )
@@ -344,6 +357,132 @@ class RebaseAndNarrativeTests(PerformanceApiTestCase):
                 self.assert_error(self.call("GET", url, self.staff), 400, field="period")
                 response = self.call("PUT", url, self.analyst, {"risks": "x"})
                 self.assert_error(response, 400, field="period")
+
+
+class TargetChangeTests(PerformanceApiTestCase):
+    def add(self, user: Any = None, **body: Any) -> Any:
+        body = {"period": "2024-10-01", "target": 60, "reason": "Interim ambition", **body}
+        return self.call("POST", self.metric_url("/targets"), user or self.governance, body)
+
+    def test_every_member_lists_the_changes_in_period_order(self) -> None:
+        self.add(period="2024-01-01", target=None, reason="Paused")
+        listed = self.call("GET", self.metric_url("/targets"), self.staff).json()
+        self.assertEqual(
+            [(c["period"], c["target"], c["source"]) for c in listed],
+            [
+                ("2024-01-01", None, ""),
+                ("2025-06-01", 78.0, "2025/26 operational planning guidance"),
+            ],
+        )
+        self.assertEqual(listed[1]["reason"], "The interim standard for March 2026")
+
+    def test_a_governance_officer_adds_a_change_and_it_is_audited(self) -> None:
+        response = self.add(source="Board decision", reason=" Interim ambition ")
+        self.assertEqual(response.status_code, 201, response.content)
+        data = response.json()
+        self.assertEqual(
+            (data["period"], data["target"], data["source"], data["reason"]),
+            ("2024-10-01", 60.0, "Board decision", "Interim ambition"),
+        )
+        made = TargetChange.objects.get(uuid=data["uuid"])
+        entry = AuditEntry.objects.order_by("-pk").first()
+        assert entry is not None
+        self.assertEqual((entry.action, entry.object_uuid), ("create", made.uuid))
+        self.assertEqual(entry.actor, self.governance)
+
+    def test_null_is_no_target_from_that_period(self) -> None:
+        response = self.add(target=None)
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertIsNone(response.json()["target"])
+
+    def test_the_spc_judges_the_latest_point_against_the_target_then_in_force(self) -> None:
+        self.add(target=60)
+        data = self.call("GET", self.metric_url("/spc"), self.staff).json()
+        self.assertEqual(data["target"], 60.0)
+        self.assertEqual(data["assurance_icon"], "pass")
+        self.assertEqual(
+            [(t["period"], t["target"]) for t in data["targets"]],
+            [(None, 95.0), ("2024-10-01", 60.0), ("2025-06-01", 78.0)],
+        )
+        self.assertEqual(data["targets"][0]["source"], "NHS constitutional standard")
+        earlier = self.call("GET", self.metric_url("/spc?period=2024-09"), self.staff).json()
+        self.assertEqual((earlier["target"], earlier["assurance_icon"]), (95.0, "fail"))
+        summary = self.call("GET", self.org_url("/performance/summary"), self.staff).json()
+        [row] = [r for r in summary["metrics"] if r["metric"]["code"] == "ae-4hr"]
+        self.assertEqual((row["target"], row["assurance_icon"]), (60.0, "pass"))
+
+    def test_a_metric_tells_the_target_from_the_start_and_the_target_in_force_today(
+        self,
+    ) -> None:
+        for today, now, source in (
+            (datetime.datetime(2025, 5, 31, 12, tzinfo=datetime.UTC), 95.0, "NHS"),
+            (datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC), 78.0, "2025/26"),
+        ):
+            with self.subTest(today=today), time_machine.travel(today, tick=False):
+                data = self.call("GET", self.metric_url(), self.staff).json()
+                self.assertEqual((data["target"], data["target_now"]), (95.0, now))
+                self.assertTrue(data["target_now_source"].startswith(source))
+                [listed] = [
+                    m
+                    for m in self.call("GET", self.org_url("/metrics"), self.staff).json()
+                    if m["code"] == "ae-4hr"
+                ]
+                self.assertEqual(listed["target_now"], now)
+
+    def test_bad_changes_are_refused_naming_the_field_and_change_nothing(self) -> None:
+        cases: list[tuple[dict[str, Any], str, str]] = [
+            ({"period": "2024-10-15"}, "period", "first day of the month"),
+            ({"period": "2025-06-01"}, "period", "already changes from June 2025"),
+            ({"period": "October"}, "period", "YYYY-MM-DD"),
+            ({"period": None}, "period", "null is not allowed"),
+            ({"target": "60"}, "target", "Give a number"),
+            ({"target": 1e16}, "target", "below"),
+            ({"target": True}, "target", "Give a number"),
+            ({"reason": ""}, "reason", "cannot be blank"),
+            ({"source": "x" * 301}, "source", "300"),
+            ({"colour": "red"}, "colour", "not a field we accept"),
+        ]
+        before = self.state()
+        for body, field, says in cases:
+            with self.subTest(field=field, body=body):
+                self.assert_error(self.add(self.analyst, **body), 400, field=field, says=says)
+        for number in ("NaN", "Infinity"):
+            with self.subTest(number=number):
+                raw = '{"period": "2024-10-01", "target": %s, "reason": "x"}' % number  # noqa: UP031
+                response = self.call("POST", self.metric_url("/targets"), self.analyst, raw=raw)
+                self.assert_error(response, 400, field="target")
+        self.assertEqual(self.state(), before)
+
+    def test_a_missing_target_or_reason_is_named(self) -> None:
+        body = {"period": "2024-10-01"}
+        response = self.call("POST", self.metric_url("/targets"), self.analyst, body)
+        data = self.assert_error(response, 400)
+        self.assertEqual(set(data["fields"]), {"target", "reason"})
+
+    def test_executives_and_staff_may_not_change_a_target(self) -> None:
+        before = self.state()
+        for person in (self.executive, self.staff, self.chair):
+            with self.subTest(person=person.username):
+                self.assert_error(self.add(person), 403, says="change metric definitions")
+        self.assertEqual(self.state(), before)
+
+    def test_a_change_is_removed_with_the_reason_in_the_audit_trail(self) -> None:
+        url = self.metric_url(f"/targets/{self.change.uuid}?reason=Wrong%20year")
+        response = self.call("DELETE", url, self.analyst)
+        self.assertEqual(response.status_code, 204, response.content)
+        self.assertFalse(TargetChange.objects.filter(pk=self.change.pk).exists())
+        entry = AuditEntry.objects.order_by("-pk").first()
+        assert entry is not None
+        self.assertEqual((entry.action, entry.reason), ("delete", "Wrong year"))
+        self.assertEqual(entry.object_uuid, self.change.uuid)
+
+    def test_another_metrics_change_is_not_found_here(self) -> None:
+        before = self.state()
+        url = self.metric_url(f"/targets/{self.change.uuid}", metric=self.spare)
+        self.assert_error(
+            self.call("DELETE", url, self.analyst), 404, says="no such target change"
+        )
+        self.assertEqual(self.state(), before)
 
 
 class AnalysisTests(PerformanceApiTestCase):

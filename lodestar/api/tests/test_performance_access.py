@@ -25,7 +25,7 @@ Endpoint = tuple[str, str]
 
 class PerformanceAccessTests(PerformanceApiTestCase):
     def fill(self, path: str, use: dict[str, str] | None = None) -> str:
-        records = {"metric": "metric", "rebase": "rebase", **(use or {})}
+        records = {"metric": "metric", "rebase": "rebase", "change": "change", **(use or {})}
         values = {name: getattr(self, record).uuid for name, record in records.items()}
         return API + path.format(org=self.org.uuid, period="2025-03", **values)
 
@@ -49,7 +49,7 @@ class PerformanceAccessTests(PerformanceApiTestCase):
         }
         ours = {e for e in listed if "/metrics" in e[1] or "/performance/" in e[1]}
         self.assertEqual(ours, ENDPOINTS)
-        self.assertEqual(len(ENDPOINTS), 14)
+        self.assertEqual(len(ENDPOINTS), 17)
 
     def test_a_user_from_another_trust_gets_not_found_from_every_endpoint(self) -> None:
         before = self.state()

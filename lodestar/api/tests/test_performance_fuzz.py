@@ -83,6 +83,19 @@ WRITES: list[tuple[str, str, st.SearchStrategy[bytes]]] = [
         _anything_or(_shaped(("period", "reason"), period=period, reason=_value("New", ""))),
     ),
     (
+        "POST",
+        "/metrics/@metric/targets",
+        _anything_or(
+            _shaped(
+                ("period", "target", "reason"),
+                period=period,
+                target=number,
+                source=_value("", "Planning guidance", "x" * 301, "\x00"),
+                reason=_value("New year", "", "x" * 2001),
+            )
+        ),
+    ),
+    (
         "PUT",
         "/metrics/@metric/narratives/" + "2025-03",
         _anything_or(_shaped(what_the_chart_shows=_value("Better", "\x00"), risks=_value("", 42))),
@@ -143,4 +156,5 @@ class PerformanceFuzzTests(HypothesisTestCase, PerformanceApiTestCase):
     @given(body=_anything_or(st.just(b"{}")))
     def test_deleting_a_rebase_or_listing_with_any_body_never_fails(self, body: bytes) -> None:
         self.send("DELETE", f"/metrics/@metric/rebases/{self.rebase.uuid}", body)
+        self.send("DELETE", f"/metrics/@metric/targets/{self.change.uuid}", body)
         self.send("GET", "/metrics?domain=" + quote(body.decode("utf-8", "replace")[:20]))

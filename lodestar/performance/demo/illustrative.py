@@ -5,7 +5,8 @@ board reports, but not as data Lodestar can load, so their metrics here are inve
 names and targets are the kind such trusts monitor, the numbers come from `series`, and
 every metric is marked `illustrative` and says so in its description. Between them they
 show special cause concern and improvement, a process change with a rebase, targets
-consistently met and consistently missed, and commentary on the exceptions.
+consistently met and consistently missed, a target that changes with the planning year,
+and commentary on the exceptions.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TypeVar
 from lodestar.accounts.models import User
 from lodestar.core.models import Organisation
 from lodestar.governance.models import Committee
-from lodestar.performance import services
+from lodestar.performance import services, target_services
 from lodestar.performance.demo.series import Shape, generate
 from lodestar.performance.models import DataQuality, Domain, Frequency, Metric, Unit
 from lodestar.strategy.demo import DemoDataError
@@ -41,6 +42,20 @@ class Commentary:
 
 
 @dataclass(frozen=True)
+class NewTarget:
+    """A target that replaces the metric's own from `period` on, as a new planning year's.
+
+    A fixed date, as the planning year it belongs to is; the demo's months move with the
+    day it is loaded, so a demo loaded years later shows only the new target.
+    """
+
+    period: datetime.date
+    target: float | None
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class IllustrativeMetric:
     code: str
     name: str
@@ -59,6 +74,7 @@ class IllustrativeMetric:
     elements: tuple[str, ...] = ()
     # (month index, reason): the limits start again there, where `shape` steps.
     rebase: tuple[int, str] | None = None
+    new_target: NewTarget | None = None
     commentary: Commentary | None = None
 
 
@@ -128,6 +144,15 @@ def _load_one(
     if spec.rebase is not None:
         month, reason = spec.rebase
         services.add_rebase(None, metric, period=periods[month], reason=reason)
+    if (new := spec.new_target) is not None:
+        target_services.change_target(
+            None,
+            metric,
+            period=new.period,
+            target=new.target,
+            source=new.source,
+            reason=new.reason,
+        )
     if spec.commentary is not None:
         text = spec.commentary
         services.save_narrative(

@@ -6,7 +6,9 @@ guidance say which; the rest are illustrative local ambitions and say so.
 
 from __future__ import annotations
 
-from lodestar.performance.demo.illustrative import Commentary, IllustrativeMetric
+import datetime
+
+from lodestar.performance.demo.illustrative import Commentary, IllustrativeMetric, NewTarget
 from lodestar.performance.demo.series import Shape
 from lodestar.performance.models import DataQuality, Domain, ImprovementDirection, Unit
 
@@ -270,6 +272,14 @@ METRICS = [
         target=3.2,
         target_source="2024/25 priorities and operational planning guidance: agency spend "
         "at 3.2% of the total pay bill",
+        new_target=NewTarget(
+            period=datetime.date(2025, 4, 1),
+            target=3.0,
+            source="2025/26 priorities and operational planning guidance: agency spend at "
+            "least 30% below 2024/25",
+            reason="Illustrative. The new planning year's reduction, put as a share of the "
+            "pay bill: 30% below the trust's average of about 4.3%.",
+        ),
         committee=FINANCE,
         elements=(MONEY, GREAT_PLACE),
         data_source=LEDGER,

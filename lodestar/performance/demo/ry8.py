@@ -6,7 +6,9 @@ guidance say which; the rest are illustrative local ambitions and say so.
 
 from __future__ import annotations
 
-from lodestar.performance.demo.illustrative import Commentary, IllustrativeMetric
+import datetime
+
+from lodestar.performance.demo.illustrative import Commentary, IllustrativeMetric, NewTarget
 from lodestar.performance.demo.series import Shape
 from lodestar.performance.models import DataQuality, Domain, ImprovementDirection, Unit
 
@@ -205,6 +207,13 @@ METRICS = [
         shape=Shape(level=94.6, spread=0.7, decimals=1, high=100),
         target=90,
         target_source=LOCAL,
+        new_target=NewTarget(
+            period=datetime.date(2025, 4, 1),
+            target=92,
+            source=f"{LOCAL} for 2025/26, in the trust's annual plan",
+            reason="Illustrative. Compliance has stayed well above 90%, so the board raised "
+            "the ambition for the new planning year.",
+        ),
         committee=BOARD,
         elements=(PEOPLE_AT_THE_CENTRE,),
         data_source=ESR,

@@ -1,4 +1,5 @@
-"""The SPC chart's geometry: scales, breaks at rebases, colours by point type. No database."""
+"""The SPC chart's geometry: scales, breaks at rebases, colours by point type, targets that
+step. No database."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ class P:
     lower_limit: float | None = 4.0
     upper_limit: float | None = 16.0
     point_type: str = "common_cause"
+
+
+@dataclass(frozen=True)
+class T:
+    period: datetime.date | None
+    target: float | None
+
+
+def constant(target: float) -> list[T]:
+    return [T(None, target)]
 
 
 def month(i: int) -> datetime.date:
@@ -67,13 +78,13 @@ def test_a_flat_series_gets_a_band_around_its_value() -> None:
 
 def test_the_range_includes_the_limits_and_the_target() -> None:
     points = series([10, 11, 9])
-    assert chart.value_range(points, None) == (4.0, 16.0)
-    assert chart.value_range(points, 95.0) == (4.0, 95.0)
+    assert chart.value_range(points) == (4.0, 16.0)
+    assert chart.value_range(points, [95.0, 95.0, None]) == (4.0, 95.0)
 
 
 def test_missing_limits_are_left_out_of_the_range() -> None:
     points = series([10, 12], lower_limit=None, upper_limit=None)
-    assert chart.value_range(points, None) == (10, 12)
+    assert chart.value_range(points, [None, None]) == (10, 12)
 
 
 def test_a_higher_value_is_drawn_higher_on_the_page() -> None:
@@ -84,12 +95,14 @@ def test_a_higher_value_is_drawn_higher_on_the_page() -> None:
 
 
 def test_every_line_is_inside_the_plot_area() -> None:
-    drawn = chart.draw(series([1, 30, 12, 7]), target=40)
+    drawn = chart.draw(series([1, 30, 12, 7]), targets=constant(40))
     numbers = [float(n) for n in re.findall(r"[\d.]+", drawn.values + drawn.mean)]
     xs, ys = numbers[0::2], numbers[1::2]
     assert all(drawn.plot_left <= x <= drawn.plot_right for x in xs)
     assert all(drawn.plot_top <= y <= drawn.plot_bottom for y in ys)
-    assert drawn.target is not None and drawn.plot_top <= drawn.target <= drawn.plot_bottom
+    [(left, height, right)] = segments(drawn.target)
+    assert (left, right) == (drawn.plot_left, drawn.plot_right)
+    assert drawn.plot_top <= height <= drawn.plot_bottom
 
 
 def test_dates_set_the_spacing_so_a_gap_in_the_data_shows() -> None:
@@ -152,7 +165,66 @@ def test_points_are_grouped_by_point_type_with_the_mdc_colours() -> None:
 
 
 def test_no_target_draws_no_target_line() -> None:
-    assert chart.draw(series([1, 2])).target is None
+    assert chart.draw(series([1, 2])).target == ""
+    assert chart.draw(series([1, 2]), targets=[T(None, None)]).target == ""
+
+
+def segments(path: str) -> list[tuple[float, float, float]]:
+    """Each horizontal stretch of a step line as (left, height, right)."""
+    found = []
+    for stroke in path.split("M")[1:]:
+        numbers = [float(n) for n in re.findall(r"-?[\d.]+", stroke)]
+        left, height, right, rest = numbers[0], numbers[1], numbers[2], numbers[3:]
+        found.append((left, height, right))
+        for v, h in zip(rest[0::2], rest[1::2], strict=True):
+            found.append((found[-1][2], v, h))
+    return found
+
+
+def test_a_target_that_rises_is_drawn_as_a_step_at_the_change() -> None:
+    points = series([70, 72, 71, 73, 74, 72])
+    drawn = chart.draw(points, targets=[T(None, 76.0), T(month(3), 78.0)])
+
+    assert moves(drawn.target) == 1 and drawn.target.count("V") == 1
+    before, after = segments(drawn.target)
+    assert before[0] == drawn.plot_left and after[2] == drawn.plot_right
+    xs = xs_of(drawn.values)
+    assert before[2] == after[0] == round((xs[2] + xs[3]) / 2, 1)
+    assert after[1] < before[1]  # higher on the page: a higher target
+
+
+def test_each_point_is_held_to_the_target_of_its_time() -> None:
+    points = series([1, 2, 3, 4, 5])
+    targets = [T(None, 10.0), T(month(2), 20.0), T(month(4), None), T(month(9), 40.0)]
+    assert chart.target_levels(points, targets) == [10.0, 10.0, 20.0, 20.0, None]
+
+
+def test_a_change_to_no_target_ends_the_line_and_a_new_target_starts_it_again() -> None:
+    points = series([1, 2, 3, 4, 5, 6])
+    targets = [T(None, 10.0), T(month(2), None), T(month(4), 12.0)]
+    drawn = chart.draw(points, targets=targets)
+    assert moves(drawn.target) == 2 and "V" not in drawn.target
+    first, second = segments(drawn.target)
+    assert first[0] == drawn.plot_left and second[2] == drawn.plot_right
+
+
+def test_a_change_before_the_first_point_or_after_the_last_is_not_a_step() -> None:
+    points = [P(month(i), v) for i, v in ((3, 9.0), (4, 10.0), (5, 11.0))]
+    targets = [T(None, 90.0), T(month(1), 12.0), T(month(8), 50.0)]
+    drawn = chart.draw(points, targets=targets)
+    assert moves(drawn.target) == 1 and "V" not in drawn.target
+    # Only the target in force over the points is in the range: not 90, not 50.
+    assert drawn.y_ticks[-1].position == drawn.plot_top
+    assert float(drawn.y_ticks[-1].label) < 50
+
+
+def test_every_target_shown_is_inside_the_range() -> None:
+    points = series([10, 11, 9, 10])
+    drawn = chart.draw(points, targets=[T(None, 2.0), T(month(2), 30.0)])
+    labels = [float(t.label) for t in drawn.y_ticks]
+    assert labels[0] <= 2.0 and labels[-1] >= 30.0
+    for _, height, _ in segments(drawn.target):
+        assert drawn.plot_top <= height <= drawn.plot_bottom
 
 
 def test_no_points_is_an_empty_chart() -> None:

@@ -26,7 +26,14 @@ from lodestar.performance.analysis import analyse_metrics
 from lodestar.performance.demo import ae
 from lodestar.performance.demo.illustrative import months_to
 from lodestar.performance.demo.series import Shape, generate
-from lodestar.performance.models import Domain, Metric, Narrative, Observation, Rebase
+from lodestar.performance.models import (
+    Domain,
+    Metric,
+    Narrative,
+    Observation,
+    Rebase,
+    TargetChange,
+)
 from lodestar.performance.spc import cli
 from lodestar.strategy.models import Strategy
 
@@ -202,6 +209,24 @@ class DemoMetricsTests(TestCase):
         rebased = Rebase.objects.filter(metric__illustrative=True)
         self.assertEqual(rebased.count(), 1)
         self.assertTrue(rebased.get().reason.startswith("Illustrative"))
+
+    def test_one_metric_of_each_seed_trust_has_a_new_target_for_a_new_planning_year(
+        self,
+    ) -> None:
+        changes = TargetChange.objects.select_related("metric__organisation")
+        found = {(c.metric.organisation.ods_code, c.metric.code): c for c in changes}
+        self.assertEqual(set(found), {("RXM", "agency-spend"), ("RY8", "statutory-training")})
+        for change in found.values():
+            self.assertTrue(change.metric.illustrative)
+            self.assertEqual(change.period, datetime.date(2025, 4, 1))
+            self.assertTrue(change.reason.startswith("Illustrative."), change.metric.code)
+            self.assertIn("2025/26", change.source)
+        # Judged against the new target in the latest month; the designed icons hold.
+        analyses = {a.metric.code: a for a in analyse_metrics(c.metric for c in changes)}
+        self.assertEqual(analyses["agency-spend"].target, 3.0)
+        self.assertEqual(analyses["agency-spend"].assurance, "inconsistent")
+        self.assertEqual(analyses["statutory-training"].target, 92.0)
+        self.assertEqual(analyses["statutory-training"].assurance, "consistent_pass")
 
     def test_every_illustrative_exception_has_commentary_for_the_latest_month(self) -> None:
         exceptions = [

@@ -1,4 +1,5 @@
-"""The page of one metric: its bigger chart, full data, rebases, commentary and links."""
+"""The page of one metric: its bigger chart, full data, target changes, rebases, commentary
+and links."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from lodestar.accounts.models import User
 from lodestar.core.roles import Capability
 from lodestar.performance import views
-from lodestar.performance.models import Metric, Narrative, Rebase
+from lodestar.performance.models import Metric, Narrative, Rebase, TargetChange
 from lodestar.performance.tests.builders import PerformanceTestCase, add_observations, make_metric
 
 D = datetime.date
@@ -135,6 +136,61 @@ class MetricPageTests(MetricCase):
         self.assertNotContains(response, '<svg class="lodestar-spc__chart"')
 
 
+class MetricPageTargetTests(MetricCase):
+    """Two changes of target: to 60% from January 2024, then to none from June 2024."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        for month, target, source in (
+            (D(2024, 1, 1), 60.0, "Board decision, December 2023"),
+            (D(2024, 6, 1), None, ""),
+        ):
+            TargetChange.objects.create(
+                organisation=self.org,
+                metric=self.metric,
+                period=month,
+                target=target,
+                source=source,
+                reason=f"Reason for {month:%B}",
+            )
+
+    def test_the_changes_are_listed_with_their_period_target_source_and_reason(self) -> None:
+        body = self.page()
+        section = body[body.index("<h2>Target changes</h2>") : body.index("<h2>Rebases</h2>")]
+        for text in (
+            "1 January 2024",
+            "60.0%",
+            "Board decision, December 2023",
+            "Reason for January",
+            "1 June 2024",
+            "No target",
+            "Not given",
+            "Reason for June",
+        ):
+            self.assertShows(section, text)
+        self.assertLess(section.index("January 2024"), section.index("June 2024"))
+
+    def test_the_target_shown_is_the_one_in_force_at_the_latest_point(self) -> None:
+        self.assertShows(self.page(), "No target from June 2024</dd>")
+        may = self.page(query="?period=2024-05")
+        self.assertShows(may, "60.0% from January 2024 (Board decision, December 2023)")
+        self.assertShows(may, 'aria-label="Consistently passes the target"')
+
+    def test_only_people_who_manage_metrics_see_the_links_to_remove_a_change(self) -> None:
+        first = TargetChange.objects.get(period=D(2024, 1, 1))
+        removal = reverse(
+            "performance:delete_target_change", args=[self.org.uuid, self.metric.uuid, first.uuid]
+        )
+        self.assertShows(self.page(self.governance), removal)
+        self.assertShows(self.page(self.governance), "Change the target")
+        self.assertHides(self.page(self.executive), removal)
+        self.assertHides(self.page(self.staff), "Change the target")
+
+    def test_a_metric_whose_target_never_changed_says_so(self) -> None:
+        TargetChange.objects.all().delete()
+        self.assertShows(self.page(), "The target has not changed since the first period.")
+
+
 def _pretend_pages_exist(name: str, *args: object, **kwargs: object) -> str:
     """Stand-ins for the metric editing pages, so the links can be tested on their own."""
     if name.startswith("performance:") and name.split(":")[1] in {
@@ -142,6 +198,8 @@ def _pretend_pages_exist(name: str, *args: object, **kwargs: object) -> str:
         "new_observation",
         "new_rebase",
         "delete_rebase",
+        "new_target_change",
+        "delete_target_change",
         "narrative",
         "metrics",
         "import",
@@ -161,13 +219,15 @@ class MetricPageLinkTests(MetricCase):
         body = self.links(self.analyst)
         for page in ("edit_metric", "new_observation", "new_rebase", "delete_rebase"):
             self.assertShows(body, f"/pretend/{page}/")
+        self.assertShows(body, "/pretend/new_target_change/")
         self.assertShows(body, "/pretend/narrative/?period=2024-06")
 
     def test_executives_may_only_write_the_commentary(self) -> None:
         body = self.links(self.executive)
         self.assertShows(body, "/pretend/narrative/?period=2024-06")
-        for page in ("edit_metric", "new_observation", "new_rebase", "delete_rebase"):
+        for page in ("edit_metric", "new_observation", "new_rebase", "new_target_change"):
             self.assertHides(body, f"/pretend/{page}/")
+        self.assertHides(body, "/pretend/delete_rebase/")
 
     def test_staff_see_no_editing_links(self) -> None:
         self.assertHides(self.links(self.staff), "/pretend/")

@@ -1,4 +1,5 @@
-"""The pages that keep metric definitions, rebases, narratives and single values."""
+"""The pages that keep metric definitions, rebases, target changes, narratives and single
+values."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from django.urls import reverse
 from lodestar.accounts.models import User
 from lodestar.audit.models import AuditEntry
 from lodestar.performance.metric_views import metric_url
-from lodestar.performance.models import Domain, Metric, Narrative, Observation, Rebase
+from lodestar.performance.models import (
+    Domain,
+    Metric,
+    Narrative,
+    Observation,
+    Rebase,
+    TargetChange,
+)
 from lodestar.performance.tests.builders import PerformanceTestCase, add_observations, make_metric
 from lodestar.strategy.models import Strategy
 from lodestar.strategy.tests.builders import make_element, make_strategy
@@ -21,6 +29,7 @@ D = datetime.date
 class PagesTestCase(PerformanceTestCase):
     metric: Metric
     rebase: Rebase
+    change: TargetChange
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -28,6 +37,14 @@ class PagesTestCase(PerformanceTestCase):
         cls.metric = make_metric(cls.org, cls.executive, code="ae-4hr", elements=[cls.element])
         cls.rebase = Rebase.objects.create(
             organisation=cls.org, metric=cls.metric, period=D(2023, 10, 1), reason="New triage"
+        )
+        cls.change = TargetChange.objects.create(
+            organisation=cls.org,
+            metric=cls.metric,
+            period=D(2024, 4, 1),
+            target=76.0,
+            source="2024/25 operational planning guidance",
+            reason="The interim standard for the year",
         )
 
     def url(self, name: str, *args: Any, **query: str) -> str:
@@ -53,6 +70,8 @@ class AccessTests(PagesTestCase):
             ("delete_metric", [m], managers),
             ("new_rebase", [m], managers),
             ("delete_rebase", [m, self.rebase.uuid], managers),
+            ("new_target_change", [m], managers),
+            ("delete_target_change", [m, self.change.uuid], managers),
             ("narrative", [m], writers),
             ("new_observation", [m], {self.analyst, self.admin}),
         ]
@@ -86,11 +105,13 @@ class AccessTests(PagesTestCase):
             with self.subTest(page=name):
                 self.assertEqual(self.client.post(self.url(name, *args)).status_code, 403)
         self.assertTrue(Rebase.objects.filter(pk=self.rebase.pk).exists())
+        self.assertTrue(TargetChange.objects.filter(pk=self.change.pk).exists())
 
     def test_another_trusts_metric_is_not_found_from_this_trusts_pages(self) -> None:
         theirs = make_metric(self.other_org, self.outsider, code="theirs")
         self.login(self.admin)
-        for name in ("edit_metric", "delete_metric", "new_rebase", "narrative", "new_observation"):
+        pages = ("edit_metric", "delete_metric", "new_rebase", "new_target_change")
+        for name in (*pages, "narrative", "new_observation"):
             with self.subTest(page=name):
                 self.assertEqual(self.client.get(self.url(name, theirs.uuid)).status_code, 404)
 
@@ -99,6 +120,14 @@ class AccessTests(PagesTestCase):
         self.login(self.analyst)
         url = self.url("delete_rebase", other.uuid, self.rebase.uuid)
         self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_target_change_of_another_metric_is_not_found_under_this_one(self) -> None:
+        other = make_metric(self.org, self.executive, code="other")
+        self.login(self.analyst)
+        url = self.url("delete_target_change", other.uuid, self.change.uuid)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertTrue(TargetChange.objects.filter(pk=self.change.pk).exists())
 
 
 class MetricListTests(PagesTestCase):
@@ -117,6 +146,17 @@ class MetricListTests(PagesTestCase):
         self.assertContains(response, "Not yet assessed")
         self.assertContains(response, f'href="{metric_url(self.metric)}"')
         self.assertNotContains(response, "Add a metric")
+
+    def test_each_metric_shows_the_target_in_force_at_its_latest_data(self) -> None:
+        self.login(self.staff)
+        add_observations(self.metric, [70.0, 72.0, 71.0])  # April to June 2023
+        before = self.client.get(self.url("metrics"))
+        self.assertContains(before, "NHS constitutional standard")
+        self.assertNotContains(before, "From 1 April 2024")
+        add_observations(self.metric, [70.0], start=D(2024, 5, 1))
+        after = self.client.get(self.url("metrics"))
+        self.assertContains(after, "From 1 April 2024")
+        self.assertContains(after, "2024/25 operational planning guidance")
 
     def test_the_list_can_show_one_domain(self) -> None:
         make_metric(self.org, self.executive, name="Staff sickness", domain=Domain.PEOPLE)
@@ -258,6 +298,73 @@ class RebasePageTests(PagesTestCase):
         response = self.client.post(url, {"reason": "Wrong month"})
         self.assertRedirects(response, metric_url(self.metric), fetch_redirect_response=False)
         self.assertFalse(Rebase.objects.filter(pk=self.rebase.pk).exists())
+
+
+class TargetChangePageTests(PagesTestCase):
+    def test_an_analyst_sets_a_new_target_from_a_month_with_its_source_and_reason(self) -> None:
+        self.login(self.analyst)
+        data = {
+            "period": "2025-04-01",
+            "target": "78",
+            "source": "2025/26 operational planning guidance",
+            "reason": "The new planning year",
+        }
+        response = self.client.post(self.url("new_target_change", self.metric.uuid), data)
+        self.assertRedirects(response, metric_url(self.metric), fetch_redirect_response=False)
+        made = self.metric.target_changes.get(period=D(2025, 4, 1))
+        self.assertEqual((made.target, made.source), (78.0, data["source"]))
+        entry = AuditEntry.objects.for_record("performance.targetchange", made.uuid).get()
+        self.assertEqual(entry.actor, self.analyst)
+
+    def test_an_empty_target_means_no_target_from_that_month(self) -> None:
+        self.login(self.governance)
+        data = {"period": "2025-04-01", "target": "", "reason": "The standard was withdrawn"}
+        self.client.post(self.url("new_target_change", self.metric.uuid), data)
+        self.assertIsNone(self.metric.target_changes.get(period=D(2025, 4, 1)).target)
+
+    def test_refusals_are_shown_on_the_form_and_nothing_is_saved(self) -> None:
+        self.login(self.analyst)
+        url = self.url("new_target_change", self.metric.uuid)
+        cases = [
+            ({"period": "2025-04-15", "target": "78", "reason": "x"}, "first day of the month"),
+            ({"period": "2024-04-01", "target": "78", "reason": "x"}, "already changes from"),
+            ({"period": "2025-04-01", "target": "high", "reason": "x"}, "as a number"),
+            ({"period": "2025-04-01", "target": "78", "reason": ""}, "Say why the target"),
+        ]
+        for data, says in cases:
+            with self.subTest(says=says):
+                self.assertContains(self.client.post(url, data), says, status_code=400)
+        self.assertEqual(self.metric.target_changes.count(), 1)
+
+    def test_the_page_lists_the_targets_with_a_link_to_remove_each_change(self) -> None:
+        self.login(self.analyst)
+        response = self.client.get(self.url("new_target_change", self.metric.uuid))
+        self.assertContains(response, "From the first period: 95.0% (NHS constitutional standard)")
+        self.assertContains(response, "76.0%")
+        self.assertContains(response, "2024/25 operational planning guidance")
+        self.assertContains(response, "The interim standard for the year")
+        self.assertContains(
+            response, self.url("delete_target_change", self.metric.uuid, self.change.uuid)
+        )
+
+    def test_removing_a_change_asks_first_then_removes_it_with_the_reason(self) -> None:
+        self.login(self.governance)
+        url = self.url("delete_target_change", self.metric.uuid, self.change.uuid)
+        page = self.client.get(url)
+        self.assertContains(page, "Remove the new target of Four-hour A&amp;E performance from")
+        self.assertContains(page, "The reason given was: The interim standard for the year")
+        self.assertTrue(TargetChange.objects.filter(pk=self.change.pk).exists())
+        response = self.client.post(url, {"reason": "Wrong year"})
+        self.assertRedirects(response, metric_url(self.metric), fetch_redirect_response=False)
+        self.assertFalse(TargetChange.objects.filter(pk=self.change.pk).exists())
+        entry = AuditEntry.objects.for_record("performance.targetchange", self.change.uuid)
+        self.assertEqual(entry.get(action=AuditEntry.Action.DELETE).reason, "Wrong year")
+
+    def test_the_metric_form_says_its_target_is_the_target_from_the_start(self) -> None:
+        self.login(self.analyst)
+        response = self.client.get(self.url("edit_metric", self.metric.uuid))
+        self.assertContains(response, "the target from the first period")
+        self.assertContains(response, "add a target change")
 
 
 class NarrativePageTests(PagesTestCase):

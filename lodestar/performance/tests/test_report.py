@@ -6,9 +6,10 @@ import datetime
 
 import pytest
 
-from lodestar.performance.models import Domain, Metric, Narrative
+from lodestar.performance.models import Domain, Metric, Narrative, TargetChange
 from lodestar.performance.report import (
     BY_OBJECTIVE,
+    Card,
     available_periods,
     build_report,
     format_tick,
@@ -158,12 +159,72 @@ class BuildReportTests(PerformanceTestCase):
     def test_a_metric_without_a_target_says_so(self) -> None:
         card = next(c for c in build_report(self.org).cards if c.metric == self.untargeted)
         self.assertEqual((card.target, card.target_source), ("No target", ""))
-        self.assertIsNone(card.chart.target)
+        self.assertEqual(card.chart.target, "")
 
     def test_an_organisation_without_data_gets_an_empty_report(self) -> None:
         found = build_report(self.other_org)
         self.assertIsNone(found.period)
         self.assertEqual((list(found.cards), list(found.sections)), ([], []))
+
+
+class TargetChangeReportTests(PerformanceTestCase):
+    """A&E performance held to 95%, then to a planning year's 65% from January 2024."""
+
+    metric: Metric
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.metric = make_metric(cls.org, cls.executive, name="A&E")
+        add_observations(cls.metric, STEADY)  # April 2023 to May 2024
+        TargetChange.objects.create(
+            organisation=cls.org,
+            metric=cls.metric,
+            period=D(2024, 1, 1),
+            target=65.0,
+            source="2023/24 planning guidance",
+            reason="Interim standard",
+        )
+
+    def card(self, period: datetime.date | None = None) -> Card:
+        [found] = build_report(self.org, period).cards
+        return found
+
+    def test_the_card_shows_the_target_in_force_with_its_own_source(self) -> None:
+        card = self.card()
+        self.assertEqual((card.target, card.target_from), ("65.0%", "January 2024"))
+        self.assertEqual(card.target_source, "2023/24 planning guidance")
+        self.assertEqual(card.analysis.assurance_icon, "pass")
+
+    def test_a_month_before_the_change_shows_the_target_of_its_time(self) -> None:
+        card = self.card(D(2023, 12, 1))
+        self.assertEqual((card.target, card.target_from), ("95.0%", ""))
+        self.assertEqual(card.target_source, "NHS constitutional standard")
+        self.assertEqual(card.analysis.assurance_icon, "fail")
+        self.assertIn("Target 95.0%.", card.description)
+        self.assertNotIn("V", card.chart.target)
+
+    def test_the_description_and_the_chart_show_both_targets(self) -> None:
+        card = self.card()
+        self.assertIn("Target 95.0%, then 65.0% from January 2024.", card.description)
+        self.assertEqual(card.chart.target.count("V"), 1)
+
+    def test_a_change_to_no_target_is_described_and_leaves_no_source(self) -> None:
+        TargetChange.objects.create(
+            organisation=self.org,
+            metric=self.metric,
+            period=D(2024, 4, 1),
+            target=None,
+            source="Withdrawn",
+            reason="No longer a national standard",
+        )
+        card = self.card()
+        self.assertEqual((card.target, card.target_source), ("No target", ""))
+        self.assertIn(
+            "Target 95.0%, then 65.0% from January 2024, then no target from April 2024.",
+            card.description,
+        )
+        self.assertEqual(card.analysis.assurance_icon, "")
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from unittest import mock
 
 from django.core.cache import cache
 from django.urls import reverse
 
 from lodestar.core.roles import Capability
-from lodestar.performance import services
-from lodestar.performance.models import Domain, Metric, Narrative
+from lodestar.performance import services, target_services
+from lodestar.performance.models import Domain, Metric, Narrative, TargetChange
 from lodestar.performance.services import ObservationRow
 from lodestar.performance.tests.builders import (
     PerformanceTestCase,
@@ -130,3 +131,35 @@ class ReportPdfTests(PerformanceTestCase):
             self.assertEqual(made.call_count, 2)
             self.fetch("?by=objective")
             self.assertEqual(made.call_count, 3)
+
+    def test_the_target_in_force_is_printed_with_its_source(self) -> None:
+        target_services.change_target(
+            self.governance,
+            self.ae,
+            period=datetime.date(2024, 5, 1),
+            target=60.0,
+            source="Board decision, May 2024",
+            reason="An interim ambition",
+        )
+        text = pdf_text(self.fetch())
+        self.assertIn("60.0% from May 2024 (Board decision, May 2024)", text)
+        self.assertIn("Target 95.0%, then 60.0% from May 2024.", " ".join(text.split()))
+
+    def test_a_target_change_makes_the_pdf_again_however_it_was_written(self) -> None:
+        cache.clear()
+        with mock.patch("lodestar.performance.pdf.render_pdf", wraps=render_pdf) as made:
+            before = self.fetch()
+            # Written directly, as a bulk load might: no audit entry, but a new row.
+            change = TargetChange.objects.create(
+                organisation=self.org,
+                metric=self.ae,
+                period=datetime.date(2024, 5, 1),
+                target=60.0,
+                reason="Interim ambition",
+            )
+            changed = self.fetch()
+            self.assertEqual(made.call_count, 2)
+            self.assertNotEqual(changed, before)
+            # Removed again, the report is what it was, and so is its PDF: not the changed one.
+            TargetChange.objects.filter(pk=change.pk).delete()
+            self.assertEqual(self.fetch(), before)
