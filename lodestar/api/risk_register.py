@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 from pydantic import BaseModel
@@ -21,27 +21,31 @@ from lodestar.api.auth import OrgAccess, organisation_access
 from lodestar.api.errors import field_error
 from lodestar.api.lookups import committee, member, one, refusals
 from lodestar.api.risk_schemas import (
-    AppetiteCategoryChanges,
     AppetiteCategoryOut,
     Closing,
-    NewAppetiteCategory,
     NewOperationalRisk,
     OperationalRiskChanges,
     OperationalRiskOut,
+    RiskRef,
+)
+from lodestar.api.risk_settings_schemas import (
+    AppetiteCategoryChanges,
+    NewAppetiteCategory,
     RegradeOut,
     Regrading,
-    RiskRef,
     RiskSettingsChanges,
     RiskSettingsOut,
 )
-from lodestar.api.schemas import READ_ERRORS, WRITE_ERRORS, ReasonQuery
+from lodestar.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ReasonQuery
 from lodestar.core.models import Organisation
 from lodestar.core.permissions import require
 from lodestar.core.roles import Capability
 from lodestar.risk import register_services as register
 from lodestar.risk import settings_services as settings
+from lodestar.risk.exchange import XLSX_CONTENT_TYPE
 from lodestar.risk.matrix import matrix_for, risk_settings_for
 from lodestar.risk.models import AppetiteCategory, OperationalRisk, StrategicRisk
+from lodestar.risk.register_export import export_filename, export_register
 
 router = Router(tags=["Risk register and settings"])
 OPS = "/{uuid:org}/operational-risks"
@@ -108,6 +112,16 @@ def _changes(changes: Any) -> dict[str, Any]:
 # --- operational risks -----------------------------------------------------------------
 
 
+def _register(access: OrgAccess, query: RegisterQuery) -> list[register.RegisterRow]:
+    filters = register.RegisterFilters(
+        status=query.status,
+        service=query.service,
+        band=query.band,
+        escalated_only=query.escalated_only,
+    )
+    return register.register_of(access.organisation, filters, timezone.localdate())
+
+
 @router.get(OPS, response={200: list[OperationalRiskOut], **READ_ERRORS})
 def list_operational_risks(
     request: HttpRequest, org: uuid.UUID, query: Query[RegisterQuery]
@@ -115,14 +129,32 @@ def list_operational_risks(
     """The register, highest current score first. `status` is open, closed or all;
     `escalated_only` keeps the open risks at or above the escalation threshold."""
     access = organisation_access(request, org, Capability.VIEW_RISKS)
-    filters = register.RegisterFilters(
-        status=query.status,
-        service=query.service,
-        band=query.band,
-        escalated_only=query.escalated_only,
+    return [OperationalRiskOut.of(row) for row in _register(access, query)]
+
+
+_WORKBOOK = {
+    "description": "The register as an Excel workbook.",
+    "content": {XLSX_CONTENT_TYPE: {}},
+}
+
+
+@router.get(
+    OPS + "/export.xlsx",
+    response={400: ErrorOut, **READ_ERRORS},
+    openapi_extra={"responses": {"200": _WORKBOOK}},
+)
+def export_operational_risks(
+    request: HttpRequest, org: uuid.UUID, query: Query[RegisterQuery]
+) -> HttpResponse:
+    """The register as the list gives it, with the same filters, as the Excel workbook
+    the register page downloads."""
+    access = organisation_access(request, org, Capability.VIEW_RISKS)
+    workbook = export_register(access.organisation, _register(access, query))
+    response = HttpResponse(workbook, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export_filename(access.organisation)}"'
     )
-    rows = register.register_of(access.organisation, filters, timezone.localdate())
-    return [OperationalRiskOut.of(row) for row in rows]
+    return response
 
 
 @router.post(OPS, response={201: OperationalRiskOut, **WRITE_ERRORS})

@@ -1,8 +1,9 @@
 """What the Board Assurance Framework endpoints accept and answer: strategic risks, their
-reviews, the board's overview, operational risks, and the risk settings.
+reviews, the board's overview, and operational risks (the corporate register).
 
-Controls, assurances, gaps and actions are in `risk_control_schemas`. Scores and bands are
-never accepted: they are worked out from the ratings by the organisation's matrix.
+A strategic risk's controls, assurances, gaps and actions are in `risk_control_schemas`;
+the risk settings are in `risk_settings_schemas`. Scores and bands are never accepted:
+they are worked out from the ratings by the organisation's matrix.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from typing import Annotated, ClassVar, Self
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
-from lodestar.api.fields import Day, Flag, NullableInput, Reason, UUIDs, must_be_list
+from lodestar.api.fields import Day, Flag, NullableInput, Reason, UUIDs
 from lodestar.api.schemas import Input, UserRef
 from lodestar.api.strategy_schemas import CommitteeRef, ElementRef
 from lodestar.performance.models import Metric
 from lodestar.risk.matrix import Matrix
-from lodestar.risk.models import AppetiteCategory, OperationalRisk, RiskReview, RiskSettings
+from lodestar.risk.models import AppetiteCategory, OperationalRisk, RiskReview
 from lodestar.risk.models import StrategicRisk as StrategicRiskModel
 from lodestar.risk.overview import Baf, BafRow, Flags, Position
 from lodestar.risk.register_services import RegisterRow
@@ -27,7 +28,6 @@ from lodestar.risk.register_services import RegisterRow
 # Strict: true and "3" are not ratings (pydantic would otherwise read them as 1 and 3).
 Rating = Annotated[int, Field(ge=1, le=5, strict=True)]
 Score = Annotated[int, Field(ge=1, le=25, strict=True)]
-Texts = Annotated[list[str], BeforeValidator(must_be_list)]
 _DATES = frozenset({"target_date", "last_reviewed_on", "next_review_on"})
 
 # --- inputs ---------------------------------------------------------------------------
@@ -112,6 +112,12 @@ class NewReview(NullableInput):
     next_review_on: Day | None = None
 
 
+# A register risk's controls, gaps and actions are free text (blank for none), lines kept.
+_CONTROLS = "Controls in place, as text."
+_GAPS = "Gaps in control, as text."
+_ACTIONS = "Further actions planned, with owners and dates, as text."
+
+
 class NewOperationalRisk(_Ratings):
     reference: str = Field("", max_length=20, description="The next CRn if left out.")
     title: str = Field(min_length=1, max_length=300)
@@ -119,6 +125,9 @@ class NewOperationalRisk(_Ratings):
     owner: UUID = Field(description="A member here; an executive names only themselves.")
     service: str = Field("", max_length=200)
     strategic_risk: UUID | None = Field(None, description="The BAF risk this one feeds.")
+    controls: str = Field("", description=_CONTROLS)
+    gaps: str = Field("", description=_GAPS)
+    actions: str = Field("", description=_ACTIONS)
     NULLABLE: ClassVar[frozenset[str]] = _DATES | {"strategic_risk"}
 
 
@@ -131,53 +140,9 @@ class OperationalRiskChanges(_RatingChanges):
     owner: UUID | None = None
     service: str | None = Field(None, max_length=200)
     strategic_risk: UUID | None = None
-
-
-class Band(Input):
-    name: str = Field(min_length=1, max_length=40)
-    low: Score
-    high: Score
-    colour: str = Field(min_length=1, max_length=20, description="Like green or amber.")
-
-
-class RiskSettingsChanges(NullableInput):
-    """Send only what changes. The matrix (descriptors, bands, threshold) is checked as a
-    whole; the appetite statement with its approval likewise."""
-
-    NULLABLE: ClassVar[frozenset[str]] = frozenset(
-        {"appetite_approved_on", "appetite_approved_by"}
-    )
-
-    likelihood_descriptors: Texts | None = Field(None, description="Five, Rare first.")
-    consequence_descriptors: Texts | None = Field(None, description="Five, Negligible first.")
-    bands: Annotated[list[Band], BeforeValidator(must_be_list)] | None = None
-    escalation_threshold: Score | None = None
-    appetite_levels: Texts | None = Field(None, description="Five, least willing first.")
-    appetite_statement: str | None = None
-    appetite_approved_on: Day | None = None
-    appetite_approved_by: UUID | None = None
-    reason: Reason = ""
-
-
-class Regrading(Input):
-    reason: Reason = Field(min_length=1, description="Why; saved in the audit trail.")
-
-
-class NewAppetiteCategory(Input):
-    name: str = Field(min_length=1, max_length=100)
-    description: str = ""
-    level: Rating = Field(description="1 (least willing) to 5, on the appetite scale.")
-    tolerance: Score = Field(description="The highest current score tolerated.")
-    order: Annotated[int, Field(ge=0, le=1000, strict=True)] | None = None
-
-
-class AppetiteCategoryChanges(Input):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    description: str | None = None
-    level: Rating | None = None
-    tolerance: Score | None = None
-    order: Annotated[int, Field(ge=0, le=1000, strict=True)] | None = None
-    reason: Reason = ""
+    controls: str | None = Field(None, description=_CONTROLS)
+    gaps: str | None = Field(None, description=_GAPS)
+    actions: str | None = Field(None, description=_ACTIONS)
 
 
 # --- outputs --------------------------------------------------------------------------
@@ -423,6 +388,9 @@ class OperationalRiskOut(Schema):
     owner: UserRef
     service: str
     strategic_risk: RiskRef | None = Field(description="The BAF risk it feeds.")
+    controls: str = Field(description="Controls in place.")
+    gaps: str = Field(description="Gaps in control.")
+    actions: str = Field(description="Further actions planned, with owners and dates.")
     inherent: PositionOut
     current: PositionOut
     target: PositionOut
@@ -448,6 +416,9 @@ class OperationalRiskOut(Schema):
             owner=UserRef.of(risk.owner),
             service=risk.service,
             strategic_risk=RiskRef.of(fed) if fed else None,
+            controls=risk.controls,
+            gaps=risk.gaps,
+            actions=risk.actions,
             inherent=PositionOut.of(row.inherent),
             current=PositionOut.of(row.current),
             target=PositionOut.of(row.target),
@@ -461,46 +432,3 @@ class OperationalRiskOut(Schema):
             created_at=risk.created_at,
             updated_at=risk.updated_at,
         )
-
-
-class BandOut(Schema):
-    name: str
-    low: int
-    high: int
-    colour: str
-
-
-class RiskSettingsOut(Schema):
-    likelihood_descriptors: list[str]
-    consequence_descriptors: list[str]
-    bands: list[BandOut]
-    escalation_threshold: int
-    appetite_levels: list[str]
-    appetite_statement: str
-    appetite_approved_on: datetime.date | None
-    appetite_approved_by: CommitteeRef | None
-    appetite_categories: list[AppetiteCategoryOut]
-
-    @classmethod
-    def of(
-        cls, settings: RiskSettings, matrix: Matrix, categories: list[AppetiteCategory]
-    ) -> Self:
-        return cls(
-            likelihood_descriptors=list(matrix.likelihood),
-            consequence_descriptors=list(matrix.consequence),
-            bands=[
-                BandOut(name=b.name, low=b.low, high=b.high, colour=b.colour) for b in matrix.bands
-            ],
-            escalation_threshold=matrix.escalation_threshold,
-            appetite_levels=list(matrix.appetite_levels),
-            appetite_statement=settings.appetite_statement,
-            appetite_approved_on=settings.appetite_approved_on,
-            appetite_approved_by=CommitteeRef.maybe(settings.appetite_approved_by),
-            appetite_categories=[
-                AppetiteCategoryOut.of(c, matrix.appetite_levels) for c in categories
-            ],
-        )
-
-
-class RegradeOut(Schema):
-    regraded: list[RiskRef] = Field(description="The open risks whose score or band changed.")

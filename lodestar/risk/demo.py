@@ -10,18 +10,21 @@ skipped, and linked on a later load once it exists.
 
 Dates in the file are written as at October 2025 and are moved by whole months, like the
 delivery plans (`lodestar.strategy.demo`), so that the reviews, the one overdue action
-and the one risk past its review date keep their distance from today. Loading twice
-changes nothing: each step looks for what it would make.
+and the one risk past its review date keep their distance from today; so are the dates
+written in register risks' further actions. Loading twice changes nothing: each step
+looks for what it would make.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,12 +35,14 @@ from lodestar.performance.models import Metric
 from lodestar.risk import control_services, register_services, services, settings_services
 from lodestar.risk.matrix import risk_settings_for
 from lodestar.risk.models import AppetiteCategory, OperationalRisk, StrategicRisk
+from lodestar.risk.register_services import TEXTS
 from lodestar.strategy.demo import months_since_written, move_months
 from lodestar.strategy.models import Element
 
 FILE = Path(__file__).resolve().parent / "demo_bafs.yaml"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Move = Callable[[datetime.date], datetime.date]
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 class DemoRiskError(Exception):
@@ -233,7 +238,10 @@ class _DemoBaf:
     def operational(self, row: list[Any]) -> None:
         reference, title, description, owner, service, feeds, inherent, current, target = row[:9]
         last, following = row[9:]
-        if OperationalRisk.objects.filter(organisation=self.org, reference=reference).exists():
+        texts = self.register_texts(reference)
+        existing = OperationalRisk.objects.filter(organisation=self.org, reference=reference)
+        if existing.exists():
+            self.add_texts(existing.get(), texts)
             return
         fed = None
         if feeds is not None:
@@ -256,5 +264,28 @@ class _DemoBaf:
             last_reviewed_on=self.move(last),
             next_review_on=self.move(following),
             illustrative=True,
+            **texts,
         )
         self.made.append(f"register risk {self.org.ods_code} {reference}")
+
+    def register_texts(self, reference: str) -> dict[str, str]:
+        """A register risk's controls, gaps and actions, each item a line, with the dates
+        written in them moved like every other date."""
+        spec: dict[str, str] = self.data.get("register_controls", {}).get(reference, {})
+        return {name: _DATE.sub(self.moved_date, spec.get(name, "")) for name in TEXTS}
+
+    def moved_date(self, found: re.Match[str]) -> str:
+        day = self.move(datetime.date.fromisoformat(found.group(0)))
+        return f"{day.day} {day:%B %Y}"
+
+    def add_texts(self, risk: OperationalRisk, texts: dict[str, str]) -> None:
+        # A demo loaded before the register had these fields gets them once; a risk
+        # someone has since written in, or closed, is left as it is.
+        blank = not (risk.controls or risk.gaps or risk.actions)
+        if not (blank and any(texts.values()) and risk.illustrative):
+            return
+        try:
+            register_services.update_operational_risk(None, risk, **texts)
+        except ValidationError:
+            return  # closed since, or feeding a BAF risk closed since: leave it be
+        self.made.append(f"controls and actions of {self.org.ods_code} {risk.reference}")

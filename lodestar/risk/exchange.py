@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -367,7 +368,8 @@ def _long_rows(rows: list[BafRow], details: dict[int, Details]) -> dict[str, lis
     return out
 
 
-def _style_header(sheet: Worksheet, spec: Sheet) -> None:
+def style_header(sheet: Worksheet, spec: Sheet, freeze: str = "B2") -> None:
+    """The heading row, bold on NHS blue and frozen with the columns before `freeze`."""
     sheet.append(spec.headings)
     for cell in sheet[1]:
         cell.font = _HEADER_FONT
@@ -376,11 +378,12 @@ def _style_header(sheet: Worksheet, spec: Sheet) -> None:
         cell.border = _BORDER
     for number, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = column.width
-    sheet.freeze_panes = "C2" if spec is BAF else "B2"
+    sheet.freeze_panes = freeze
 
 
-def _put(sheet: Worksheet, values: list[object]) -> None:
-    sheet.append([None if v in ("", None) else v for v in values])
+def put_row(sheet: Worksheet, values: list[object]) -> None:
+    """A row of values: dates as Excel dates, text always as text."""
+    sheet.append([None if v in ("", None) else _cell_safe(v) for v in values])
     for cell in sheet[sheet.max_row]:
         cell.border = _BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -391,26 +394,32 @@ def _put(sheet: Worksheet, values: list[object]) -> None:
             cell.data_type = "s"
 
 
-def _fill(sheet: Worksheet, row: int, column: int, colour: Swatch) -> None:
+def _cell_safe(value: object) -> object:
+    # Excel cannot hold most control characters (text pasted from Word may carry a
+    # vertical tab); openpyxl refuses them, which would fail the whole export.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def fill_swatch(sheet: Worksheet, row: int, column: int, colour: Swatch) -> None:
     cell = sheet.cell(row, column)
     cell.fill = PatternFill("solid", fgColor=colour.fill.lstrip("#").upper())
     cell.font = Font(color=colour.text.lstrip("#").upper(), bold=True)
 
 
 def _write_baf(sheet: Worksheet, baf: Baf, details: dict[int, Details]) -> None:
-    _style_header(sheet, BAF)
+    style_header(sheet, BAF, freeze="C2")
     band_columns = {
         c.key: n for n, c in enumerate(BAF.columns, start=1) if c.key.endswith("_band")
     }
     for row in baf.rows:
         values = _baf_values(row, details[row.risk.pk], baf)
-        _put(sheet, [values[c.key] for c in BAF.columns])
+        put_row(sheet, [values[c.key] for c in BAF.columns])
         for name, place in (("inherent", row.inherent), ("current", row.current)):
-            _fill(sheet, sheet.max_row, band_columns[f"{name}_band"], place.swatch)
-        _fill(sheet, sheet.max_row, band_columns["target_band"], row.target.swatch)
+            fill_swatch(sheet, sheet.max_row, band_columns[f"{name}_band"], place.swatch)
+        fill_swatch(sheet, sheet.max_row, band_columns["target_band"], row.target.swatch)
         if row.flags.any:
             flags_column = BAF.headings.index("Flags") + 1
-            _fill(sheet, sheet.max_row, flags_column, swatch("red"))
+            fill_swatch(sheet, sheet.max_row, flags_column, swatch("red"))
 
 
 def _repeatable(content: bytes) -> bytes:
@@ -440,11 +449,16 @@ def export_baf(baf: Baf) -> bytes:
     long_rows = _long_rows(rows, details)
     for spec in SHEETS[1:]:
         sheet = workbook.create_sheet(spec.name)
-        _style_header(sheet, spec)
+        style_header(sheet, spec)
         for values in long_rows[spec.name]:
-            _put(sheet, values)
+            put_row(sheet, values)
+    return saved(workbook, f"Board Assurance Framework: {baf.organisation.name}")
+
+
+def saved(workbook: Workbook, title: str) -> bytes:
+    """The workbook's bytes, with fixed times so that the same content gives the same file."""
     workbook.properties.creator = "Lodestar"
-    workbook.properties.title = f"Board Assurance Framework: {baf.organisation.name}"
+    workbook.properties.title = title
     workbook.properties.created = _FIXED_TIME
     workbook.properties.modified = _FIXED_TIME
     buffer = io.BytesIO()

@@ -283,6 +283,15 @@ class OperationalRisk(_Scored):
         related_name="operational_risks",
         help_text="The BAF risk this one feeds.",
     )
+    # Plain text on purpose. A BAF risk's controls, gaps and actions are records of their
+    # own (each action with one owner, a date and a status), because the board is assured
+    # on each. A corporate register is kept lighter, as most trusts keep theirs in Datix
+    # or Excel: a few lines under each heading, owners and dates written in the actions.
+    controls = models.TextField("controls in place", blank=True)
+    gaps = models.TextField("gaps in control", blank=True)
+    actions = models.TextField(
+        "further actions", blank=True, help_text="What is planned, with owners and dates."
+    )
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
 
     objects = OperationalRiskQuerySet.as_manager()  # type: ignore[misc]

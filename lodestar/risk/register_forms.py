@@ -87,6 +87,24 @@ class OperationalRiskForm(NHSFormMixin, forms.Form):
         label="Board Assurance Framework risk it feeds",
         empty_label="None",
     )
+    controls = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="Controls in place",
+        help_text="What already reduces the risk: policies, checks, staffing, equipment.",
+    )
+    gaps = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Gaps in control",
+        help_text="Controls that are missing or not working as they should.",
+    )
+    actions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="Further actions",
+        help_text="What will be done to close the gaps, each with its owner and date.",
+    )
     inherent_likelihood = forms.TypedChoiceField(coerce=int)
     inherent_consequence = forms.TypedChoiceField(coerce=int)
     current_likelihood = forms.TypedChoiceField(coerce=int)

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 POSITIONS = ("inherent", "current", "target")
 RATINGS = tuple(f"{p}_{axis}" for p in POSITIONS for axis in ("likelihood", "consequence"))
+# Controls in place, gaps in control and further actions, each a few lines of text.
+TEXTS = ("controls", "gaps", "actions")
 OPERATIONAL_FIELDS = (
     "reference",
     "title",
@@ -40,6 +42,7 @@ OPERATIONAL_FIELDS = (
     "owner",
     "service",
     "strategic_risk",
+    *TEXTS,
     *RATINGS,
     "target_date",
     "last_reviewed_on",
@@ -199,12 +202,18 @@ def _validate(risk: OperationalRisk) -> None:
         raise ValidationError(errors)
 
 
+def _tidy(text: str) -> str:
+    # Browsers send a textarea's lines ending CRLF; store them as the API sends them, so
+    # that the page, the API and the Excel export all give back the same text.
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _apply(risk: OperationalRisk, values: dict[str, Any]) -> OperationalRisk:
     unknown = set(values) - set(OPERATIONAL_FIELDS)
     if unknown:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} of an operational risk.")
     for field, value in values.items():
-        setattr(risk, field, value.strip() if isinstance(value, str) else value)
+        setattr(risk, field, _tidy(value) if isinstance(value, str) else value)
     _validate(risk)
     risk.save()
     return risk

@@ -1,4 +1,4 @@
-"""Pages of the corporate (operational) risk register.
+"""Pages of the corporate (operational) risk register, and its Excel export.
 
 Board members read the register; governance officers change any risk on it, and an
 executive director the risks they own. Other roles are refused it (403), and people of
@@ -16,14 +16,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from lodestar.core.decorators import OrgRequest, org_view
 from lodestar.core.roles import Capability
 from lodestar.delivery.forms import add_service_errors
 from lodestar.risk import register_services as services
+from lodestar.risk.exchange import XLSX_CONTENT_TYPE
 from lodestar.risk.matrix import matrix_for
 from lodestar.risk.models import OperationalRisk, RiskStatus
+from lodestar.risk.register_export import export_filename, export_register
 from lodestar.risk.register_forms import CloseRiskForm, OperationalRiskForm, RegisterFilterForm
 
 _RAISE_REFUSED = "Your role here does not let you raise risks on the register."
@@ -47,26 +49,42 @@ def _editable(request: OrgRequest, risk: OperationalRisk) -> OperationalRisk:
     return risk
 
 
+def _filtered(request: OrgRequest) -> tuple[RegisterFilterForm, list[services.RegisterRow]]:
+    """The filters in the query string and the rows they choose, for the page and export."""
+    org = request.organisation
+    form = RegisterFilterForm(
+        request.GET or None, services=services.services_of(org), matrix=matrix_for(org)
+    )
+    return form, services.register_of(org, form.filters(), timezone.localdate())
+
+
 @org_view(Capability.VIEW_RISKS)
 def register(request: OrgRequest) -> HttpResponse:
     """The register with its filters; htmx swaps just the table when a filter changes."""
     org = request.organisation
-    matrix = matrix_for(org)
-    form = RegisterFilterForm(
-        request.GET or None, services=services.services_of(org), matrix=matrix
-    )
-    today = timezone.localdate()
-    rows = services.register_of(org, form.filters(), today)
+    form, rows = _filtered(request)
     context: dict[str, Any] = {
         "form": form,
         "rows": rows,
-        "matrix": matrix,
-        "today": today,
+        "matrix": form.matrix,
+        # The export link keeps the filters, and is in the table htmx swaps.
+        "export_query": request.GET.urlencode(),
         "may_raise": services.may_raise(request.user, org),
         "escalated_count": sum(row.escalated for row in rows),
     }
     template = "risk/register.html#register_table" if request.htmx else "risk/register.html"
     return render(request, template, context)
+
+
+@require_safe
+@org_view(Capability.VIEW_RISKS)
+def register_export(request: OrgRequest) -> HttpResponse:
+    """The register as filtered on the page, as an Excel workbook."""
+    org = request.organisation
+    _, rows = _filtered(request)
+    response = HttpResponse(export_register(org, rows), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(org)}"'
+    return response
 
 
 def _detail_context(
@@ -87,6 +105,11 @@ def _detail_context(
     return {
         "row": row,
         "words": words,
+        "control_texts": [
+            ("Controls in place", target.controls),
+            ("Gaps in control", target.gaps),
+            ("Further actions", target.actions),
+        ],
         "risk": target,
         "matrix": matrix,
         "may_edit": services.may_edit(request.user, target),

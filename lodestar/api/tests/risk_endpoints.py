@@ -109,6 +109,7 @@ def _operational(t: RiskApiTestCase) -> dict[str, Any]:
         "title": "Ligature points on older wards",
         "description": "Older wards have fixtures that could be used as ligature points.",
         "owner": str(t.executive.uuid),
+        "controls": "Yearly ligature audit\nDoor-top alarms",
         **RATINGS,
     }
 
@@ -186,9 +187,12 @@ CALLS: dict[tuple[str, str], Call] = {
     ("POST", R + "/actions/{action}/complete"): Call(Access.OWN, lambda t: {}),
     # The register
     ("GET", OPS): Call(Access.READ, bad_query="?status=forgotten"),
+    ("GET", OPS + "/export.xlsx"): Call(Access.READ, bad_query="?escalated_only=perhaps"),
     ("POST", OPS): Call(Access.OWN, _operational, ok=201),
     ("GET", OPS + "/{risk}"): Call(Access.READ, missing="risk"),
-    ("PATCH", OPS + "/{risk}"): Call(Access.OWN, lambda t: {"service": "Estates"}),
+    ("PATCH", OPS + "/{risk}"): Call(
+        Access.OWN, lambda t: {"service": "Estates", "actions": "Survey the roof."}
+    ),
     ("DELETE", OPS + "/{risk}"): Call(Access.MANAGE, bad_query=LONG_REASON, ok=204),
     ("POST", OPS + "/{risk}/close"): Call(Access.OWN, lambda t: {"reason": "Mitigated."}),
     ("POST", OPS + "/{risk}/reopen"): Call(

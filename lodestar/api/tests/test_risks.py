@@ -4,9 +4,11 @@ the register, and the settings. Who may call them is in test_risks_access."""
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 import time_machine
+from openpyxl import load_workbook
 
 from lodestar.api.tests.risk_endpoints import RATINGS, RiskApiTestCase
 from lodestar.audit.models import AuditEntry
@@ -295,6 +297,50 @@ class RegisterApiTests(RiskApiTestCase):
         self.assertEqual([r["reference"] for r in escalated], ["CR8"])
         estates = self.call("GET", url + "?service=estates&status=all", self.chair).json()
         self.assertEqual([r["reference"] for r in estates], ["CR8"])
+
+    def test_controls_gaps_and_actions_are_written_and_read_as_text(self) -> None:
+        body = self.body(
+            controls="Yearly ligature audit\nDoor-top alarms",
+            gaps="Old bathroom fixtures",
+            actions="Replace the fixtures (Head of Estates, 31 March 2026)",
+        )
+        created = self.call("POST", self.org_url("/operational-risks"), self.governance, body)
+        self.assertEqual(created.status_code, 201, created.content)
+        url = self.org_url(f"/operational-risks/{created.json()['uuid']}")
+        data = self.call("GET", url, self.chair).json()
+        self.assertEqual(data["controls"], "Yearly ligature audit\nDoor-top alarms")
+        self.assertEqual(data["gaps"], "Old bathroom fixtures")
+        self.assertIn("Head of Estates", data["actions"])
+        changed = self.call("PATCH", url, self.governance, {"gaps": "", "reason": "Done"}).json()
+        self.assertEqual((changed["gaps"], changed["controls"]), ("", data["controls"]))
+        entry = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).latest("id")
+        self.assertEqual(entry.changes["gaps"], ["Old bathroom fixtures", ""])
+
+    def test_the_register_lists_them_blank_when_none_are_recorded(self) -> None:
+        listed = self.call("GET", self.org_url("/operational-risks"), self.chair).json()
+        self.assertEqual(
+            {(r["controls"], r["gaps"], r["actions"]) for r in listed}, {("", "", "")}
+        )
+
+    def test_null_is_not_a_control(self) -> None:
+        url = self.org_url(f"/operational-risks/{self.operational.uuid}")
+        response = self.call("PATCH", url, self.executive, {"controls": None})
+        self.assert_error(response, 400, field="controls")
+
+    def test_the_register_downloads_as_excel_with_the_same_filters(self) -> None:
+        make_operational_risk(
+            self.org, self.executive, reference="CR8", current_likelihood=5, controls="Checks"
+        )
+        url = self.org_url("/operational-risks/export.xlsx")
+        response = self.call("GET", url, self.chair)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("rxm-corporate-risk-register.xlsx", response["Content-Disposition"])
+        sheet = load_workbook(io.BytesIO(response.content))["Risk register"]
+        self.assertEqual([c.value for c in sheet["A"]], ["Reference", "CR8", "CR1", "CR2"])
+        escalated = self.call("GET", url + "?escalated_only=true", self.chair)
+        sheet = load_workbook(io.BytesIO(escalated.content))["Risk register"]
+        self.assertEqual([c.value for c in sheet["A"]], ["Reference", "CR8"])
+        self.assertEqual(self.call("GET", url, self.chair).content, response.content)
 
     def test_null_clears_the_baf_risk_a_risk_feeds(self) -> None:
         OperationalRisk.objects.filter(pk=self.operational.pk).update(strategic_risk=self.risk)

@@ -55,6 +55,9 @@ operational_fields = {
     "owner": person,
     "service": _value("Estates", "x" * 201),
     "strategic_risk": _value("@risk", "@their_risk", "@closed_risk", None),
+    "controls": text,
+    "gaps": _value("Line one\nLine two", "\u000b", None),
+    "actions": text,
     **ratings,
     **dates,
 }

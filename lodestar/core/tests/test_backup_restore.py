@@ -138,9 +138,10 @@ class BackupAndRestoreTests(SimpleTestCase):
         self.assertSameRecords(original, self.backup_of(target, "restored"))
         entries = original["counts"]["audit.auditentry"]
         verified = self.lodestar(target, "audit", "verify")
-        self.assertEqual(
-            verified.stdout.strip(), f"Audit trail intact: {entries} entries checked."
-        )
+        intact, newest = verified.stdout.splitlines()
+        self.assertEqual(intact, f"Audit trail intact: {entries} entries checked.")
+        # The restored trail ends where the backed-up one did: a kept anchor still holds.
+        self.assertEqual(newest.split()[-1], _newest_hash(original))
         self.lodestar(target, "shell", "-c", ADD_A_MEMBER)
         verified = self.lodestar(target, "audit", "verify")
         self.assertIn(f"{entries + 1} entries checked", verified.stdout)
@@ -329,7 +330,14 @@ class InProcessRoundTripTests(TransactionTestCase):
         self.assertEqual(before["objects"], after["objects"])
         verified = io.StringIO()
         call_command("audit", "verify", stdout=verified)
-        self.assertEqual(verified.getvalue(), "Audit trail intact: 4 entries checked.\n")
+        newest = AuditEntry.objects.order_by("-id").first()
+        assert newest is not None
+        self.assertEqual(
+            verified.getvalue(),
+            f"Audit trail intact: 4 entries checked.\nNewest entry #{newest.pk}, hash "
+            f"{newest.hash}\n",
+        )
+        self.assertEqual(newest.hash, _newest_hash(before))
         self.assertEqual(Membership.objects.get().user.username, "alice")
         self.assertEqual(Organisation.objects.count(), 2)
         self.assertEqual(AuditEntry.objects.count(), 4)
@@ -387,3 +395,9 @@ class InProcessRefusalTests(TransactionTestCase):
         self.assertIn("holds a record that cannot be read, so nothing was restored", message)
         self.assertIn("core.organisation:pk=1", message)
         self.assertFalse(Organisation.objects.exists())
+
+
+def _newest_hash(backup: dict[str, Any]) -> str:
+    """The hash of the newest audit entry in a backup's objects."""
+    entries = [o for o in backup["objects"] if o["model"] == "audit.auditentry"]
+    return str(max(entries, key=lambda o: int(o["pk"]))["fields"]["hash"])

@@ -23,11 +23,13 @@ from lodestar.risk.matrix import risk_settings_for
 from lodestar.risk.models import (
     AppetiteCategory,
     Assurance,
+    OperationalRisk,
     RiskAction,
     StrategicRisk,
 )
 from lodestar.risk.overview import Trend, baf_overview
 from lodestar.risk.register_services import RegisterFilters, register_of
+from lodestar.strategy.demo import months_since_written, move_months
 
 SEED = ("RXM", "RY8")
 
@@ -120,6 +122,26 @@ class DemoBafTests(TestCase):
                 }
                 self.assertEqual(on_baf, set(escalated))
 
+    def test_every_register_risk_has_controls_gaps_and_further_actions(self) -> None:
+        risks = OperationalRisk.objects.filter(organisation__ods_code__in=SEED)
+        self.assertEqual(risks.count(), 13)
+        for risk in risks:
+            with self.subTest(risk=f"{risk.organisation.ods_code} {risk}"):
+                self.assertTrue(risk.controls and risk.gaps and risk.actions)
+                # Each action names an owner and a date, written out as on the page.
+                for action in risk.actions.splitlines():
+                    self.assertRegex(action, r"\(.+, \d{1,2} [A-Z][a-z]+ 20\d\d\)$")
+
+    def test_a_register_loaded_before_it_had_controls_gets_them_once(self) -> None:
+        ry8 = OperationalRisk.objects.filter(organisation__ods_code="RY8")
+        ry8.update(controls="", gaps="", actions="")
+        ry8.filter(reference="CR6").update(gaps="Written in since")
+        made = load_risks()
+        self.assertEqual(made, [f"controls and actions of RY8 CR{n}" for n in range(1, 6)])
+        self.assertEqual(ry8.get(reference="CR6").gaps, "Written in since")
+        self.assertTrue(ry8.get(reference="CR1").controls)
+        self.assertEqual(load_risks(), [])
+
     def test_risks_name_one_or_two_of_the_trusts_demo_metrics(self) -> None:
         for ods_code in SEED:
             org = self.organisation(ods_code)
@@ -184,6 +206,12 @@ class DemoWithoutMetricsTests(TestCase):
                 latest = max(r.risk.last_reviewed_on or today for r in baf.rows)
                 self.assertLess(latest, today)
                 self.assertGreater(latest, today - datetime.timedelta(days=62))
+
+    def test_dates_in_register_actions_move_too(self) -> None:
+        risk = OperationalRisk.objects.get(organisation__ods_code="RXM", reference="CR1")
+        due = move_months(datetime.date(2026, 3, 31), months_since_written(timezone.localdate()))
+        self.assertGreater(due, timezone.localdate())
+        self.assertIn(f"(Head of Estates, {due.day} {due:%B %Y})", risk.actions)
 
     def test_a_metric_loaded_later_is_linked_on_the_next_load(self) -> None:
         org = Organisation.objects.get(ods_code="RXM")

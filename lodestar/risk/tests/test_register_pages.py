@@ -55,6 +55,7 @@ class RegisterAccessTests(RiskTestCase):
         org = self.org.uuid
         return {
             "register": ("get", reverse("risk:register", args=[org])),
+            "export": ("get", reverse("risk:register_export", args=[org])),
             "detail": ("get", reverse("risk:operational_risk", args=[org, risk.uuid])),
             "new": ("get", reverse("risk:new_operational_risk", args=[org])),
             "edit": ("get", reverse("risk:edit_operational_risk", args=[org, risk.uuid])),
@@ -92,6 +93,7 @@ class RegisterAccessTests(RiskTestCase):
         for person in (self.chair, self.ned):
             for name, expected in [
                 ("register", 200),
+                ("export", 200),
                 ("detail", 200),
                 ("new", 403),
                 ("edit", 403),
@@ -102,7 +104,7 @@ class RegisterAccessTests(RiskTestCase):
                     self.assertEqual(self.status_of(person, name), expected)
 
     def test_an_executive_changes_only_the_risks_they_own(self) -> None:
-        for name in ("register", "detail", "new", "edit"):
+        for name in ("register", "export", "detail", "new", "edit"):
             with self.subTest(page=name):
                 self.assertEqual(self.status_of(self.executive, name), 200)
         for name in ("edit", "close", "reopen"):
@@ -113,7 +115,7 @@ class RegisterAccessTests(RiskTestCase):
 
     def test_governance_officers_and_administrators_may_use_every_page(self) -> None:
         for person in (self.governance, self.admin):
-            for name in ("register", "detail", "new", "edit"):
+            for name in ("register", "export", "detail", "new", "edit"):
                 with self.subTest(person=person.username, page=name):
                     self.assertEqual(self.status_of(person, name, self.others), 200)
         self.assertEqual(self.status_of(self.governance, "close", self.others), 302)
@@ -243,6 +245,35 @@ class RaisingAndChangingPagesTests(RiskTestCase):
         # The reference clash is found by the service, once the form itself is valid.
         response = self.client.post(url, form_data(owner=self.executive.pk, reference="CR7"))
         self.assertContains(response, "CR7 is already used", status_code=400)
+
+    def test_controls_gaps_and_actions_are_saved_and_shown_with_their_lines(self) -> None:
+        self.client.force_login(self.governance)
+        url = reverse("risk:new_operational_risk", args=[self.org.uuid])
+        data = form_data(
+            owner=self.executive.pk,
+            controls="Yearly ligature audit\r\nDoor-top alarms",
+            gaps="Old bathroom fixtures",
+            actions="",
+        )
+        page = self.client.get(self.client.post(url, data)["Location"])
+        risk = OperationalRisk.objects.get()
+        self.assertEqual(risk.controls, "Yearly ligature audit\nDoor-top alarms")
+        self.assertContains(page, "<h2>Controls in place</h2>", html=True)
+        self.assertContains(page, "<p>Yearly ligature audit<br>Door-top alarms</p>", html=True)
+        self.assertContains(page, "<h2>Gaps in control</h2>", html=True)
+        self.assertContains(page, "<p>Old bathroom fixtures</p>", html=True)
+        self.assertContains(page, "<h2>Further actions</h2>", html=True)
+        self.assertContains(page, "<p>None recorded.</p>", html=True)
+
+    def test_the_form_offers_controls_gaps_and_actions_filled_in_when_changing(self) -> None:
+        risk = make_operational_risk(self.org, self.executive, gaps="No bank for therapists")
+        self.client.force_login(self.executive)
+        form = self.client.get(
+            reverse("risk:edit_operational_risk", args=[self.org.uuid, risk.uuid])
+        )
+        for label in ("Controls in place", "Gaps in control", "Further actions"):
+            self.assertContains(form, label)
+        self.assertContains(form, "No bank for therapists</textarea>")
 
     def test_changing_a_risk_is_audited_with_the_reason(self) -> None:
         risk = make_operational_risk(self.org, self.executive)

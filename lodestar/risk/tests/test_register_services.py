@@ -137,6 +137,45 @@ class RaisingRisksTests(RiskTestCase):
         self.assertIn("next_review_on", caught.exception.message_dict)
 
 
+class ControlsGapsAndActionsTests(RiskTestCase):
+    def test_they_are_saved_as_text_with_lines_kept_and_blank_by_default(self) -> None:
+        fields: dict[str, Any] = {
+            "title": "Falls on older wards",
+            "description": "Falls with harm have risen.",
+            "owner": self.executive,
+            "controls": "  Falls risk assessment on admission\r\nLow beds on every ward\n",
+            "actions": "Audit lying and standing blood pressure (Falls Lead, 31 March 2026)",
+            **ratings(),
+        }
+        risk = services.create_operational_risk(self.governance, self.org, **fields)
+        risk.refresh_from_db()
+        self.assertEqual(
+            risk.controls, "Falls risk assessment on admission\nLow beds on every ward"
+        )
+        self.assertEqual(risk.gaps, "")
+        self.assertIn("Falls Lead", risk.actions)
+        entry = AuditEntry.objects.get(object_uuid=risk.uuid)
+        self.assertIn("Low beds on every ward", entry.changes["controls"][1])
+
+    def test_a_change_to_them_is_audited_with_the_reason(self) -> None:
+        risk = make_operational_risk(self.org, self.executive, gaps="No sensor alarms")
+        services.update_operational_risk(
+            self.executive, risk, "Alarms bought", gaps="", controls="Sensor alarms"
+        )
+        entry = AuditEntry.objects.get(object_uuid=risk.uuid, action=AuditEntry.Action.UPDATE)
+        self.assertEqual(entry.changes["gaps"], ["No sensor alarms", ""])
+        self.assertEqual(entry.changes["controls"], ["", "Sensor alarms"])
+        self.assertEqual(entry.reason, "Alarms bought")
+
+    def test_only_the_owner_or_governance_may_change_them(self) -> None:
+        risk = make_operational_risk(self.org, self.governance)
+        for person in (self.executive, self.chair):
+            with self.subTest(person=person.username), self.assertRaises(PermissionDenied):
+                services.update_operational_risk(person, risk, controls="Mine now")
+        risk.refresh_from_db()
+        self.assertEqual(risk.controls, "")
+
+
 class ChangingRisksTests(RiskTestCase):
     def test_an_executive_changes_a_risk_they_own_and_it_is_regraded(self) -> None:
         risk = make_operational_risk(self.org, self.executive)
