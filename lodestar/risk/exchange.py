@@ -322,11 +322,12 @@ def _baf_values(row: BafRow, parts: Details, baf: Baf) -> dict[str, object]:
         "illustrative": "Yes" if risk.illustrative else "No",
     }
     for name, place in (("inherent", row.inherent), ("current", row.current)):
-        values |= _position_values(name, place)
-    return values | _position_values("target", row.target)
+        values |= position_values(name, place)
+    return values | position_values("target", row.target)
 
 
-def _position_values(name: str, place: Position) -> dict[str, object]:
+def position_values(name: str, place: Position) -> dict[str, object]:
+    """A position's cells, keyed as the columns name them (the register's export too)."""
     return {
         f"{name}_likelihood": place.likelihood,
         f"{name}_consequence": place.consequence,

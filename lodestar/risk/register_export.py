@@ -22,6 +22,7 @@ from lodestar.risk.exchange import (
     Sheet,
     fill_swatch,
     person,
+    position_values,
     put_row,
     saved,
     style_header,
@@ -69,15 +70,6 @@ _BAND_COLUMNS = {
 _FLAGS_COLUMN = REGISTER.headings.index("Flags") + 1
 
 
-def _position_values(name: str, place: Position) -> dict[str, object]:
-    return {
-        f"{name}_likelihood": place.likelihood,
-        f"{name}_consequence": place.consequence,
-        f"{name}_score": place.score,
-        f"{name}_band": place.band,
-    }
-
-
 def _values(row: RegisterRow) -> dict[str, object]:
     risk = row.risk
     fed = risk.strategic_risk
@@ -99,7 +91,7 @@ def _values(row: RegisterRow) -> dict[str, object]:
         "illustrative": "Yes" if risk.illustrative else "No",
     }
     for name in POSITIONS:
-        values |= _position_values(name, getattr(row, name))
+        values |= position_values(name, getattr(row, name))
     return values
 
 
