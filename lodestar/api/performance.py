@@ -49,7 +49,7 @@ from lodestar.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ReasonQuer
 from lodestar.core.models import Organisation
 from lodestar.core.roles import Capability
 from lodestar.performance import services, target_services
-from lodestar.performance.analysis import analyse_metrics
+from lodestar.performance.analysis import analyse_metrics, latest_month
 from lodestar.performance.models import Metric, Narrative, Rebase, TargetChange
 from lodestar.performance.services import ObservationRow
 from lodestar.strategy.models import Element
@@ -340,12 +340,14 @@ def spc(
 )
 def summary(request: HttpRequest, org: uuid.UUID, query: Query[MonthQuery]) -> SummaryOut:
     """Every active metric's latest value and icons, as of the end of the month `period`
-    (YYYY-MM) if given: the integrated performance report's summary matrix."""
+    (YYYY-MM) if given: the integrated performance report's summary matrix. `data_late`
+    flags the metrics whose data have not yet arrived for that month."""
     access = organisation_access(request, org, Capability.VIEW_PERFORMANCE)
     metrics = Metric.objects.filter(organisation=access.organisation).active()
     up_to = _month_end(query.period) if query.period else None
     found = analyse_metrics(metrics, up_to=up_to)
+    month = query.period or latest_month(found)
     return SummaryOut(
         period=f"{query.period:%Y-%m}" if query.period else None,
-        metrics=[SummaryRow.of(analysis) for analysis in found],
+        metrics=[SummaryRow.of(analysis, month) for analysis in found],
     )

@@ -435,9 +435,16 @@ class SummaryRow(IconsOut):
     unit: str
     target: float | None = Field(description="The target in force at the latest point.")
     latest: PointOut | None
+    data_late: bool = Field(
+        description="The latest data are older than the report month expects: for a daily "
+        "metric its last day, weekly the week holding its last day, monthly the month, "
+        "quarterly the last quarter ended by its end. Without `period`, the report month is "
+        "the latest month with any data, as the report's. False when there is no data."
+    )
 
     @classmethod
-    def of(cls, analysis: MetricAnalysis) -> Self:
+    def of(cls, analysis: MetricAnalysis, month: datetime.date | None) -> Self:
+        """One metric's row, late or not for the report `month`."""
         metric, latest = analysis.metric, analysis.latest
         return cls.model_validate(
             {
@@ -447,6 +454,7 @@ class SummaryRow(IconsOut):
                 "unit": metric.unit,
                 "target": analysis.target,
                 "latest": PointOut.of(latest) if latest else None,
+                "data_late": analysis.is_late(month),
             }
         )
 

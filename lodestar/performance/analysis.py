@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lodestar.performance import timeliness
 from lodestar.performance.models import Metric, Observation, Rebase, TargetChange
 from lodestar.performance.spc import Result, analyse, labels, prepare
 from lodestar.performance.spc.labels import Direction
@@ -140,6 +141,23 @@ class MetricAnalysis:
     def is_exception(self) -> bool:
         """Special cause concern now, or consistently failing its target: listed first."""
         return self.variation == "special_cause_concern" or self.assurance == "consistent_fail"
+
+    def is_late(self, month: datetime.date | None) -> bool:
+        """Whether the latest data are older than the report of `month` expects.
+
+        Not an exception: the icons may be fine, only not current. A metric without data
+        is not late either (it has nothing to be late with); reports say so apart.
+        """
+        latest = self.latest
+        if latest is None or month is None:
+            return False
+        return timeliness.is_late(self.metric.frequency, latest.period, month)
+
+
+def latest_month(found: Iterable[MetricAnalysis]) -> datetime.date | None:
+    """The month a report shows when none is asked for: the latest month with any data."""
+    periods = [a.latest.period for a in found if a.latest is not None]
+    return max(periods).replace(day=1) if periods else None
 
 
 def analyse_metrics(

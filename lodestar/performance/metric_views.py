@@ -39,8 +39,8 @@ from lodestar.performance.models import (
     Rebase,
     TargetChange,
 )
-from lodestar.performance.report import format_target
 from lodestar.performance.services import ObservationRow, describe_period
+from lodestar.performance.wording import format_target
 
 
 def find_metric(request: OrgRequest, metric: uuid.UUID) -> Metric:

@@ -10,7 +10,8 @@ everything the report is made from: the month, the grouping, the day it is made 
 in the footer), the organisation's newest audit entry (every change through the services
 writes one) and the counts and last-changed times of its metrics, observations, rebases,
 target changes and narratives (which also catch rows written directly, as tests and bulk
-loads do).
+loads do). Whether a metric's data are late depends only on the month, its frequency and
+its latest observation, all in the key already.
 """
 
 from __future__ import annotations

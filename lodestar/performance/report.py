@@ -24,7 +24,16 @@ from django.utils.safestring import SafeString, mark_safe
 from lodestar.core.models import Organisation
 from lodestar.performance import chart
 from lodestar.performance.analysis import MetricAnalysis, Point, analyse_metrics
-from lodestar.performance.models import Domain, Frequency, Metric, Narrative, Observation, Unit
+from lodestar.performance.models import Domain, Metric, Narrative, Observation
+from lodestar.performance.wording import (
+    expected_label,
+    format_target,
+    format_tick,
+    format_value,
+    in_sentence,
+    period_label,
+    short_period,
+)
 from lodestar.strategy.models import Element
 
 BY_DOMAIN, BY_OBJECTIVE = "domain", "objective"
@@ -62,21 +71,6 @@ RULE_LABELS: Final[dict[str, str]] = {
     "two_in_three": "2 of 3 points near a limit",
     "shift": "in a run of 7 on one side of the mean",
 }
-# Decimal places a value is shown with; means and limits get one more.
-_PLACES: Final[dict[str, int]] = {
-    Unit.PERCENT: 1,
-    Unit.COUNT: 0,
-    Unit.POUNDS: 0,
-    Unit.MINUTES: 0,
-    Unit.RATE: 2,
-    Unit.RATIO: 2,
-}
-_SUFFIXES: Final[dict[str, str]] = {
-    Unit.PERCENT: "%",
-    Unit.DAYS: " days",
-    Unit.HOURS: " hours",
-    Unit.MINUTES: " minutes",
-}
 
 
 @dataclass(frozen=True)
@@ -106,6 +100,9 @@ class Card:
     rows: tuple[Row, ...]
     narrative: Narrative | None = None
     target_from: str = ""
+    # The period the report month expects data for, named, when the latest data are older
+    # (timeliness.py); "" when they are current, or when there are none at all.
+    missing: str = ""
 
     @property
     def metric(self) -> Metric:
@@ -127,6 +124,19 @@ class Card:
                 for r in self.rows
             )
         )
+
+    @property
+    def late(self) -> bool:
+        return bool(self.missing)
+
+    @property
+    def late_note(self) -> str:
+        """The warning when late: "No data for October 2026: the latest is for August 2026."."""
+        latest = self.analysis.latest
+        if not self.missing or latest is None:
+            return ""
+        when = in_sentence(latest.period, self.metric.frequency)
+        return f"No data for {self.missing}: the latest is for {when}."
 
     @property
     def variation_label(self) -> str:
@@ -182,6 +192,9 @@ class Report:
     sections: Sequence[Section]
     matrix: Sequence[MatrixRow]
     exceptions: Sequence[Card] = field(default_factory=list)
+    # Metrics whose latest data are older than the month expects: not exceptions, but
+    # listed so that the board can chase them.
+    late: Sequence[Card] = field(default_factory=list)
 
     @property
     def columns(self) -> list[tuple[str, str, dict[str, str]]]:
@@ -254,7 +267,7 @@ def build_report(
         metrics = metrics.prefetch_related(Prefetch("elements", queryset=linked))
     found = analyse_metrics(list(metrics), up_to=month_end(period) if period else None)
     narratives = _narratives(found, period)
-    cards = [card_for(a, narratives.get(a.metric.pk)) for a in found]
+    cards = [card_for(a, narratives.get(a.metric.pk), month=period) for a in found]
     return Report(
         organisation=organisation,
         period=period,
@@ -264,6 +277,7 @@ def build_report(
         sections=by_objective(cards) if by == BY_OBJECTIVE else by_domain(cards),
         matrix=summary_matrix(cards),
         exceptions=[c for c in cards if c.analysis.is_exception],
+        late=[c for c in cards if c.late],
     )
 
 
@@ -336,9 +350,15 @@ def summary_matrix(cards: Iterable[Card]) -> list[MatrixRow]:
 
 
 def card_for(
-    analysis: MetricAnalysis, narrative: Narrative | None = None, size: chart.Size | None = None
+    analysis: MetricAnalysis,
+    narrative: Narrative | None = None,
+    size: chart.Size | None = None,
+    month: datetime.date | None = None,
 ) -> Card:
-    """The card of one metric: its latest value, chart, description and data table."""
+    """The card of one metric: its latest value, chart, description and data table.
+
+    With the report `month`, the card also says when its data are late for that month.
+    """
     metric, latest = analysis.metric, analysis.latest
     unit, frequency = metric.unit, metric.frequency
     step = analysis.target_step
@@ -358,6 +378,7 @@ def card_for(
         rows=_rows(analysis.points, unit, frequency),
         narrative=narrative,
         target_from=period_label(step.period, frequency) if step.period else "",
+        missing=expected_label(frequency, month) if month and analysis.is_late(month) else "",
     )
 
 
@@ -427,51 +448,3 @@ def describe_targets(analysis: MetricAnalysis) -> str:
     ]
     first = "No target" if shown[0].target is None else f"Target {words[0]}"
     return ", then ".join([first, *words[1:]]) + "."
-
-
-def format_target(target: float | None, unit: str) -> str:
-    return "No target" if target is None else format_value(target, unit)
-
-
-def format_value(value: float | None, unit: str, extra: int = 0) -> str:
-    """A value as people read it in the unit: 94.1%, 1,204, £12,500, 3.5 days."""
-    if value is None:
-        return "–"
-    places = _PLACES.get(unit, 1) + extra
-    number = f"{abs(value):,.{places}f}"
-    sign = "-" if value < 0 and float(number.replace(",", "")) != 0 else ""
-    if unit == Unit.POUNDS:
-        return f"{sign}£{number}"
-    return f"{sign}{number}{_SUFFIXES.get(unit, '')}"
-
-
-def format_tick(value: float, unit: str) -> str:
-    """An axis label: the round number itself, with % or £ but no long unit words."""
-    number = f"{value:,.10g}"
-    if unit == Unit.PERCENT:
-        return f"{number}%"
-    if unit == Unit.POUNDS:
-        return f"-£{number[1:]}" if number.startswith("-") else f"£{number}"
-    return number
-
-
-@functools.lru_cache(maxsize=4096)
-def period_label(period: datetime.date, frequency: str) -> str:
-    """How a period reads in tables: March 2025, Apr to Jun 2025, week of 3 Mar 2025."""
-    if frequency == Frequency.MONTHLY:
-        return period.strftime("%B %Y")
-    if frequency == Frequency.QUARTERLY:
-        # Quarters start in January, April, July or October, so never end in another year.
-        end = period.replace(day=1, month=min(period.month + 2, 12))
-        return f"{period:%b} to {end:%b %Y}"
-    if frequency == Frequency.WEEKLY:
-        return f"Week of {period.day} {period:%b %Y}"
-    return f"{period.day} {period:%b %Y}"
-
-
-@functools.lru_cache(maxsize=4096)
-def short_period(period: datetime.date, frequency: str) -> str:
-    """An axis label: Mar 2025, or 3 Mar 25 for days and weeks."""
-    if frequency in (Frequency.DAILY, Frequency.WEEKLY):
-        return f"{period.day} {period:%b %y}"
-    return period.strftime("%b %Y")

@@ -30,10 +30,10 @@ from lodestar.performance.report import (
     available_periods,
     build_report,
     card_for,
-    format_target,
     month_end,
     parse_month,
 )
+from lodestar.performance.wording import format_target
 
 # The metric page's chart is wider and taller than a card's.
 DETAIL_SIZE = chart.Size(width=960, height=360, left=64)

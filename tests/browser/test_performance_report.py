@@ -3,7 +3,8 @@
 The demo's executive director, on the board of a new trust (the `new_trust` fixture),
 opens the report, finds the summary matrix and the chart of a metric whose latest month
 fell far below its limits (special cause concern, consistently failing its 95% target),
-downloads the report as a PDF and opens the metric's own page. Each page is checked
+sees that another metric's data for the month have not arrived, downloads the report as a
+PDF and opens the metric's own page. Each page is checked
 with axe-core against WCAG 2.2 A and AA.
 
 The metrics are made here, with the test builders, so nothing checked depends on the
@@ -32,7 +33,8 @@ FOUR_HOURS = "Four-hour A&E performance"
 
 
 def build_metrics(trust: Organisation) -> Metric:
-    """A&E falling far below its limits in June 2024, and falls steady without a target."""
+    """A&E falling far below its limits in June 2024, and falls steady without a target
+    whose data stop in May: late for the June report."""
     executive = User.objects.get(username="exec")
     ae = make_metric(trust, executive, name=FOUR_HOURS)
     add_observations(ae, [*STEADY, 55.0])
@@ -55,7 +57,7 @@ def build_metrics(trust: Organisation) -> Metric:
         target=None,
         domain=Domain.QUALITY_AND_SAFETY,
     )
-    add_observations(falls, [12.0, 14, 11, 13, 12, 15, 13, 12, 14, 13, 12, 13, 14, 12, 13])
+    add_observations(falls, [12.0, 14, 11, 13, 12, 15, 13, 12, 14, 13, 12, 13, 14, 12])
     return ae
 
 
@@ -75,6 +77,12 @@ def test_a_board_member_reads_the_report_downloads_the_pdf_and_opens_a_metric(
     expect(matrix).to_be_visible()
     concern_row = matrix.get_by_role("row", name=re.compile(r"Special cause concern \(low\)"))
     expect(concern_row.get_by_text("1 metric")).to_be_visible()
+
+    listed = page.get_by_role("table", name="Data not yet received for June 2024")
+    expect(listed.get_by_role("link", name="Inpatient falls")).to_be_visible()
+    late = page.locator(".lodestar-metric-card", has_text="Inpatient falls")
+    expect(late.get_by_text("Data late", exact=True)).to_be_visible()
+    expect(late).to_contain_text("No data for June 2024: the latest is for May 2024.")
 
     card = page.locator(f"#metric-{ae.uuid}")
     expect(card.get_by_role("img", name=f"SPC chart of {FOUR_HOURS}")).to_be_visible()

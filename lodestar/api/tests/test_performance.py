@@ -524,6 +524,25 @@ class AnalysisTests(PerformanceApiTestCase):
         self.assertEqual(row["latest"]["period"], "2024-12-01")
         self.assertEqual((row["variation"], row["assurance"]), ("common_cause", "consistent_fail"))
 
+    def test_the_summary_flags_metrics_whose_data_are_late_for_the_month(self) -> None:
+        late = make_metric(self.org, self.executive, code="turnover", target=None)
+        add_observations(late, VALUES[:22])  # to January 2025; ae-4hr goes on to March
+        for query, expected in (
+            # Without a month, as the report: the latest month with any data, March 2025.
+            ("", {"ae-4hr": False, "sickness": False, "turnover": True}),
+            ("?period=2025-03", {"ae-4hr": False, "sickness": False, "turnover": True}),
+            ("?period=2025-01", {"ae-4hr": False, "sickness": False, "turnover": False}),
+        ):
+            with self.subTest(query=query):
+                url = self.org_url("/performance/summary" + query)
+                data = self.call("GET", url, self.staff).json()
+                self.assertEqual(
+                    {r["metric"]["code"]: r["data_late"] for r in data["metrics"]}, expected
+                )
+                # Late is not an exception: the icons are the latest there are.
+                [row] = [r for r in data["metrics"] if r["metric"]["code"] == "turnover"]
+                self.assertFalse(row["is_exception"])
+
     def test_a_month_that_is_not_one_is_refused(self) -> None:
         for url in (
             self.org_url("/performance/summary?period=12-2024"),

@@ -6,7 +6,7 @@ names and targets are the kind such trusts monitor, the numbers come from `serie
 every metric is marked `illustrative` and says so in its description. Between them they
 show special cause concern and improvement, a process change with a rebase, targets
 consistently met and consistently missed, a target that changes with the planning year,
-and commentary on the exceptions.
+data that arrive late, and commentary on the exceptions.
 """
 
 from __future__ import annotations
@@ -76,11 +76,17 @@ class IllustrativeMetric:
     rebase: tuple[int, str] | None = None
     new_target: NewTarget | None = None
     commentary: Commentary | None = None
+    # Months the data run behind the others': the same 36 months of values, ending that
+    # much earlier, so that the report flags the metric's data as late.
+    months_behind: int = 0
 
 
-def months_to(today: datetime.date) -> list[datetime.date]:
-    """The 36 months up to the one before `today`'s: last month is the latest reported."""
-    index = today.year * 12 + today.month - 1 - MONTHS
+def months_to(today: datetime.date, behind: int = 0) -> list[datetime.date]:
+    """The 36 months up to the one before `today`'s: last month is the latest reported.
+
+    With `behind`, they end that many months earlier, as late data do.
+    """
+    index = today.year * 12 + today.month - 1 - MONTHS - behind
     return [datetime.date((index + i) // 12, (index + i) % 12 + 1, 1) for i in range(MONTHS)]
 
 
@@ -95,10 +101,9 @@ def load_illustrative(
     todo = [m for m in metrics if m.code not in existing]
     if not todo:
         return
-    periods = months_to(today)
     context = _Context.of(organisation, today)
     for spec in todo:
-        _load_one(organisation, spec, periods, context)
+        _load_one(organisation, spec, months_to(today, spec.months_behind), context)
         made.append(f"illustrative metric {organisation.ods_code} {spec.code}")
 
 

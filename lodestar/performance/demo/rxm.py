@@ -259,6 +259,9 @@ METRICS = [
         elements=(GREAT_PLACE,),
         data_source="Illustrative; in practice the monthly pulse survey",
         data_quality=DataQuality.NOT_ASSESSED,
+        data_quality_note="Illustrative. The survey provider's results arrive two months "
+        "after the trust's own figures, so the report shows them as late.",
+        months_behind=2,
     ),
     IllustrativeMetric(
         code="agency-spend",

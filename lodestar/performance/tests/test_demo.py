@@ -34,6 +34,7 @@ from lodestar.performance.models import (
     Rebase,
     TargetChange,
 )
+from lodestar.performance.report import build_report
 from lodestar.performance.spc import cli
 from lodestar.strategy.models import Strategy
 
@@ -228,6 +229,18 @@ class DemoMetricsTests(TestCase):
         self.assertEqual(analyses["statutory-training"].target, 92.0)
         self.assertEqual(analyses["statutory-training"].assurance, "consistent_pass")
 
+    def test_one_illustrative_metric_is_two_months_late_in_last_months_report(self) -> None:
+        expected = {"RXM": ["staff-engagement"], "RY8": []}
+        for code, late in expected.items():
+            with self.subTest(code=code):
+                found = build_report(Organisation.objects.get(ods_code=code))
+                self.assertEqual(found.period, months_to(self.loaded_on)[-1])
+                self.assertEqual([c.metric.code for c in found.late], late)
+        engagement = Metric.objects.get(organisation__ods_code="RXM", code="staff-engagement")
+        latest = engagement.observations.latest("period").period
+        self.assertEqual(latest, months_to(self.loaded_on, behind=2)[-1])
+        self.assertIn("two months", engagement.data_quality_note)
+
     def test_every_illustrative_exception_has_commentary_for_the_latest_month(self) -> None:
         exceptions = [
             a for a in analyse_metrics(Metric.objects.filter(illustrative=True)) if a.is_exception
@@ -267,6 +280,8 @@ def test_the_demo_months_are_the_36_before_the_current_one() -> None:
     assert len(months) == 36
     assert months[0] == datetime.date(2023, 3, 1)
     assert months[-1] == datetime.date(2026, 2, 1)
+    behind = months_to(datetime.date(2026, 3, 15), behind=2)
+    assert (behind[0], behind[-1]) == (datetime.date(2023, 1, 1), datetime.date(2025, 12, 1))
 
 
 def test_the_shipped_spc_input_is_what_the_ae_data_gives() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import tempfile
@@ -59,9 +60,29 @@ class MetricsCommandTests(PerformanceTestCase):
         add_observations(metric, [*STEADY, 55.0], start=datetime.date(2023, 4, 1))
         out, _ = self.run_command("summary", "RXM")
         header, row = out.strip().splitlines()
-        self.assertEqual(header, "metric,period,value,variation,assurance,exception")
-        self.assertEqual(row, "ae-4hr,2024-06-01,55,special_cause_concern,consistent_fail,yes")
+        self.assertEqual(header, "metric,period,value,variation,assurance,exception,data_late")
+        self.assertEqual(row, "ae-4hr,2024-06-01,55,special_cause_concern,consistent_fail,yes,no")
         earlier, _ = self.run_command("summary", "RXM", "--period", "2024-05")
         self.assertIn("ae-4hr,2024-05-01,70,", earlier)
         with self.assertRaisesMessage(CommandError, "is not a month"):
             self.run_command("summary", "RXM", "--period", "May")
+
+    def test_the_summary_says_last_whether_each_metrics_data_are_late(self) -> None:
+        current = make_metric(self.org, self.executive, code="ae-4hr")
+        add_observations(current, [*STEADY, 71.0])  # April 2023 to June 2024
+        late = make_metric(self.org, self.executive, code="turnover", target=None)
+        add_observations(late, STEADY)  # to May 2024
+        make_metric(self.org, self.executive, code="new", target=None)
+        for args, expected in (
+            # Without a month, as the report: late for the latest month with any data.
+            ((), {"ae-4hr": "no", "new": "no", "turnover": "yes"}),
+            (("--period", "2024-06"), {"ae-4hr": "no", "new": "no", "turnover": "yes"}),
+            (("--period", "2024-05"), {"ae-4hr": "no", "new": "no", "turnover": "no"}),
+        ):
+            with self.subTest(args=args):
+                out, _ = self.run_command("summary", "RXM", *args)
+                rows = list(csv.DictReader(io.StringIO(out)))
+                self.assertEqual({r["metric"]: r["data_late"] for r in rows}, expected)
+                self.assertEqual(list(rows[0])[-1], "data_late")
+        out, _ = self.run_command("summary", "RXM")
+        self.assertIn("\nnew,,,,,no,no\n", out)  # no data at all: not late, and empty

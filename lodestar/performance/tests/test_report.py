@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import datetime
+from typing import Final
 
 import pytest
 
-from lodestar.performance.models import Domain, Metric, Narrative, TargetChange
+from lodestar.performance.models import Domain, Frequency, Metric, Narrative, TargetChange
 from lodestar.performance.report import (
     BY_OBJECTIVE,
     Card,
     available_periods,
     build_report,
-    format_tick,
-    format_value,
     month_end,
     parse_month,
+)
+from lodestar.performance.tests.builders import PerformanceTestCase, add_observations, make_metric
+from lodestar.performance.wording import (
+    expected_label,
+    format_tick,
+    format_value,
     period_label,
     short_period,
 )
-from lodestar.performance.tests.builders import PerformanceTestCase, add_observations, make_metric
 from lodestar.strategy.models import Element
 from lodestar.strategy.tests.builders import make_element
 
@@ -225,6 +229,111 @@ class TargetChangeReportTests(PerformanceTestCase):
             card.description,
         )
         self.assertEqual(card.analysis.assurance_icon, "")
+
+
+class LateDataReportTests(PerformanceTestCase):
+    """The report for October 2026, with one metric a period behind at each frequency.
+
+    Steady and without targets, so that no metric is an exception.
+    """
+
+    # Per frequency: the latest period of a metric on time, and of one whose data are late.
+    ENDS: Final = {
+        Frequency.MONTHLY: (D(2026, 10, 1), D(2026, 8, 1)),
+        Frequency.QUARTERLY: (D(2026, 7, 1), D(2026, 4, 1)),
+        Frequency.WEEKLY: (D(2026, 10, 26), D(2026, 10, 19)),
+        Frequency.DAILY: (D(2026, 10, 31), D(2026, 10, 30)),
+    }
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        for frequency, (current, late) in cls.ENDS.items():
+            for name, last in (("current", current), ("late", late)):
+                metric = make_metric(
+                    cls.org,
+                    cls.executive,
+                    name=f"{frequency} {name}",
+                    frequency=frequency,
+                    target=None,
+                )
+                add_observations(metric, STEADY, start=_start(last, frequency, len(STEADY)))
+        make_metric(cls.org, cls.executive, name="No data at all")
+
+    def cards(self) -> dict[str, Card]:
+        return {c.metric.name: c for c in build_report(self.org, D(2026, 10, 1)).cards}
+
+    def test_a_late_metric_is_listed_and_a_current_one_is_not_at_every_frequency(self) -> None:
+        found = build_report(self.org, D(2026, 10, 1))
+        self.assertEqual(
+            sorted(c.metric.name for c in found.late),
+            ["daily late", "monthly late", "quarterly late", "weekly late"],
+        )
+        cards = self.cards()
+        for frequency in self.ENDS:
+            with self.subTest(frequency=frequency):
+                self.assertTrue(cards[f"{frequency} late"].late)
+                self.assertFalse(cards[f"{frequency} current"].late)
+                self.assertEqual(cards[f"{frequency} current"].late_note, "")
+
+    def test_the_card_says_what_the_month_expects_and_what_came_last(self) -> None:
+        cards = self.cards()
+        self.assertEqual(
+            {f: cards[f"{f} late"].late_note for f in self.ENDS},
+            {
+                "monthly": "No data for October 2026: the latest is for August 2026.",
+                "quarterly": "No data for Jul to Sep 2026: the latest is for Apr to Jun 2026.",
+                "weekly": "No data for the week of 26 Oct 2026: "
+                "the latest is for the week of 19 Oct 2026.",
+                "daily": "No data for 31 Oct 2026: the latest is for 30 Oct 2026.",
+            },
+        )
+        # Still shown with its latest data, as the board would see it otherwise.
+        self.assertEqual(cards["monthly late"].latest_period, "August 2026")
+
+    def test_late_data_are_not_exceptions_nor_is_a_metric_without_data_late(self) -> None:
+        found = build_report(self.org, D(2026, 10, 1))
+        self.assertEqual(found.exceptions, [])
+        empty = self.cards()["No data at all"]
+        self.assertEqual((empty.late, empty.late_note), (False, ""))
+        self.assertEqual(found.without_data, 1)
+
+    def test_the_default_month_is_the_latest_with_data(self) -> None:
+        found = build_report(self.org)
+        self.assertEqual(found.period, D(2026, 10, 1))
+        self.assertEqual(len(found.late), 4)
+
+    def test_an_earlier_month_judges_by_what_it_expects(self) -> None:
+        # In August 2026 the monthly metric's August data are on time, and the quarterly
+        # one's April to June is the latest quarter ended.
+        late = {c.metric.name for c in build_report(self.org, D(2026, 8, 1)).late}
+        self.assertNotIn("monthly late", late)
+        self.assertNotIn("quarterly late", late)
+
+
+def _start(last: datetime.date, frequency: str, count: int) -> datetime.date:
+    """The first period of `count` that end with `last`."""
+    if frequency in (Frequency.DAILY, Frequency.WEEKLY):
+        step = 1 if frequency == Frequency.DAILY else 7
+        return last - datetime.timedelta(days=step * (count - 1))
+    months = (3 if frequency == Frequency.QUARTERLY else 1) * (count - 1)
+    index = last.year * 12 + last.month - 1 - months
+    return D(index // 12, index % 12 + 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "shown"),
+    [
+        ("monthly", "October 2026"),
+        ("quarterly", "Jul to Sep 2026"),
+        ("weekly", "the week of 26 Oct 2026"),
+        ("daily", "31 Oct 2026"),
+    ],
+)
+def test_the_period_a_month_expects_is_named_for_a_sentence(frequency: str, shown: str) -> None:
+    assert expected_label(frequency, D(2026, 10, 1)) == shown
+    # 31 March 2025 is a Monday: the week expected starts on the month's last day.
+    assert expected_label("weekly", D(2025, 3, 1)) == "the week of 31 Mar 2025"
 
 
 @pytest.mark.parametrize(

@@ -202,6 +202,41 @@ class ReportPageTests(PerformanceTestCase):
         card = body[body.index(f'id="metric-{self.falls.uuid}"') :]
         self.assertShows(card[: card.index("</section>")], "Illustrative data")
 
+    def test_a_late_metrics_card_says_so_and_the_report_lists_it_to_chase(self) -> None:
+        late = make_metric(self.org, self.governance, name="Staff turnover", target=None)
+        add_observations(late, STEADY)  # to May 2024, in the report for June
+        body = self.get()
+        self.assertShows(
+            body,
+            '<dt class="nhsuk-summary-list__key">Data late</dt>'
+            '<dd class="nhsuk-summary-list__value">1: data not yet received for June 2024',
+        )
+        card = body[body.index(f'id="metric-{late.uuid}"') :]
+        card = card[: card.index("</section>")]
+        self.assertShows(card, '<strong class="nhsuk-tag nhsuk-tag--orange">Data late</strong>')
+        self.assertShows(card, "No data for June 2024: the latest is for May 2024.")
+        listed = body[body.index('id="late-data"') : body.index("Summary matrix")]
+        self.assertShows(listed, f'<a href="#metric-{late.uuid}">Staff turnover</a>')
+        self.assertShows(listed, "<td>May 2024</td>")
+        self.assertShows(listed, "Gwen Governance")
+        self.assertHides(listed, "Four-hour A&amp;E performance")
+        # Late, but not an exception: the exceptions come first and leave it out.
+        exceptions = body[body.index('id="exceptions"') : body.index('id="late-data"')]
+        self.assertHides(exceptions, "Staff turnover")
+
+    def test_no_late_data_is_said_too_and_no_card_is_flagged(self) -> None:
+        body = self.get()
+        self.assertShows(body, "No metric's data are late for June 2024.")
+        self.assertHides(body, "nhsuk-tag--orange")
+
+    def test_a_metric_without_any_data_says_so(self) -> None:
+        empty = make_metric(self.org, self.executive, name="New metric")
+        body = self.get()
+        card = body[body.index(f'id="metric-{empty.uuid}"') :]
+        card = card[: card.index("</section>")]
+        self.assertShows(card, '<strong class="nhsuk-tag nhsuk-tag--grey">No data</strong>')
+        self.assertShows(card, "No data has been received for this metric yet.")
+
     def test_inactive_metrics_are_left_out(self) -> None:
         self.falls.active = False
         self.falls.save()
@@ -216,7 +251,8 @@ class ReportQueryCountTests(PerformanceTestCase):
             metric = make_metric(
                 self.org, self.executive, name=f"Metric {i}", elements=[self.element]
             )
-            add_observations(metric, STEADY)
+            # Every third a month behind: late data are worked out without a query.
+            add_observations(metric, STEADY[:-1] if i % 3 == 1 else STEADY)
             Narrative.objects.create(
                 organisation=self.org, metric=metric, period=D(2024, 5, 1), author=self.executive
             )

@@ -102,6 +102,23 @@ class ReportPdfTests(PerformanceTestCase):
             with self.subTest(words=words):
                 self.assertIn(words, text)
 
+    def test_late_data_are_listed_and_noted_on_the_metrics_card(self) -> None:
+        # The falls data stop in February 2024; the report is for June.
+        text = pdf_text(self.fetch())
+        self.assertIn("Data late 1", text)  # on the cover
+        listed = text[text.index("Data not yet received") : text.index("Summary matrix")]
+        self.assertIn(
+            "Inpatient falls per thousand bed days June 2024 February 2024 Erin Exec", listed
+        )
+        self.assertNotIn("Four-hour A&E performance", listed)
+        card = text[text.index("Inpatient falls", text.index("Quality and safety")) :]
+        self.assertIn("Data late. No data for June 2024: the latest is for February 2024.", card)
+
+    def test_a_month_without_late_data_says_so(self) -> None:
+        text = pdf_text(self.fetch("?period=2024-02"))
+        self.assertIn("No metric's data are late for February 2024.", text)
+        self.assertNotIn("Data late.", text)
+
     def test_the_cover_is_a_page_of_its_own(self) -> None:
         self.assertGreaterEqual(page_count(self.fetch()), 4)
 

@@ -37,9 +37,12 @@ def pdf_text(pdf: bytes) -> str:
 def expanded(pdf: bytes) -> bytes:
     """The PDF with its compressed streams inflated, so its objects can be searched."""
     parts = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.DOTALL):
+    # Not "\r?\nendstream": a compressed stream may end with a carriage return byte of its
+    # own, and taking it for the line end cut the stream short (1 PDF in a few hundred).
+    # A decompressor object leaves a real "\r" line end over as unused data instead.
+    for stream in re.findall(rb"stream\r?\n(.*?)\nendstream", pdf, flags=re.DOTALL):
         try:
-            parts.append(zlib.decompress(stream))
+            parts.append(zlib.decompressobj().decompress(stream))
         except zlib.error:
             continue  # not a Flate stream (an image, say)
     return b"\n".join(parts)

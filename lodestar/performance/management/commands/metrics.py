@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from lodestar.core.commands import database_problem, organisation_by_ods
-from lodestar.performance.analysis import analyse_metrics
+from lodestar.performance.analysis import analyse_metrics, latest_month
 from lodestar.performance.imports import ImportFileError, import_observations
 from lodestar.performance.models import Metric
 from lodestar.performance.report import month_end, parse_month
@@ -26,8 +26,9 @@ class Command(BaseCommand):
     help = (
         "Metric data. `import FILE --org ODS` loads a long-format CSV or Excel file of "
         "observations (all or nothing; every problem is listed with its row); "
-        "`summary ODS [--period YYYY-MM]` prints each active metric's latest value and its "
-        "Making Data Count variation and assurance, as CSV."
+        "`summary ODS [--period YYYY-MM]` prints each active metric's latest value, its "
+        "Making Data Count variation and assurance, and whether its data are late for the "
+        "month (default: the latest month with data), as CSV."
     )
     requires_system_checks: list[str] = []
 
@@ -77,12 +78,16 @@ class Command(BaseCommand):
             raise CommandError(f"{period!r} is not a month: give it as YYYY-MM, like 2025-03.")
         metrics = Metric.objects.active().filter(organisation=organisation)
         found = analyse_metrics(metrics.order_by("code"), month_end(month) if month else None)
-        self.stdout.write("metric,period,value,variation,assurance,exception")
+        # Late as the report would show it: without a month, for the latest month with any
+        # data. `data_late` comes last so that tools reading the other columns still work.
+        month = month or latest_month(found)
+        self.stdout.write("metric,period,value,variation,assurance,exception,data_late")
         for analysis in found:
             latest = analysis.latest
             when = latest.period.isoformat() if latest else ""
             value = f"{latest.value:g}" if latest else ""
             self.stdout.write(
                 f"{analysis.metric.code},{when},{value},{analysis.variation},"
-                f"{analysis.assurance},{'yes' if analysis.is_exception else 'no'}"
+                f"{analysis.assurance},{'yes' if analysis.is_exception else 'no'},"
+                f"{'yes' if analysis.is_late(month) else 'no'}"
             )
