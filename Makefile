@@ -20,9 +20,11 @@ run: install var/secret_key
 # test data is made once. Set TEST_WORKERS=0 to run in one process.
 TEST_WORKERS ?= auto
 PYTEST := .venv/bin/pytest -n $(TEST_WORKERS) --dist loadscope
+# Extra pytest arguments, like TEST_ARGS='-k baf'; CI's second database run uses them.
+TEST_ARGS ?=
 
 test: install browser
-	$(PYTEST)
+	$(PYTEST) $(TEST_ARGS)
 
 ## test-fast: the suite without the browser tests
 test-fast: install
