@@ -14,6 +14,7 @@ report month, while the chart draws each month against the target of its time.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -97,12 +98,14 @@ class MetricAnalysis:
     def has_data(self) -> bool:
         return bool(self.points)
 
-    @property
+    # Cached: a report reads these for every card, chart point and sentence. Safe on a
+    # frozen dataclass, as cached_property writes to the instance's __dict__ directly.
+    @functools.cached_property
     def targets(self) -> tuple[TargetStep, ...]:
         """Every target the metric has had, from the first period on."""
         return target_steps(self.metric, self.target_changes)
 
-    @property
+    @functools.cached_property
     def target_step(self) -> TargetStep:
         """The target in force at the latest point (or at `up_to` when there is no data)."""
         return step_at(self.targets, self.latest.period if self.latest else self.up_to)
